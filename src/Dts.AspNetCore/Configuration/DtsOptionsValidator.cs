@@ -1,0 +1,116 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Dts.AspNetCore.Configuration;
+
+/// <summary>
+/// Validates the <c>Dts</c> section and, with YARP's own <see cref="IConfigValidator"/>, the
+/// <c>ReverseProxy</c> section it works with, and reports every problem at once (start-up fails with the
+/// whole list, as YARP's ConfigValidator does for its own section).
+/// </summary>
+internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, IConfigValidator proxyValidator) : IValidateOptions<DtsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DtsOptions o)
+    {
+        if (!o.Enabled)
+        {
+            return ValidateOptionsResult.Success;
+        }
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.NodeId))
+        {
+            errors.Add("Dts:NodeId is required.");
+        }
+        if (!IPAddress.TryParse(o.Vip, out _))
+        {
+            errors.Add($"Dts:Vip '{o.Vip}' is not an IP address.");
+        }
+        if (o.Port is < 1 or > 65535)
+        {
+            errors.Add($"Dts:Port {o.Port} is outside 1..65535.");
+        }
+        if (o.ControlPort is < 1 or > 65535 || o.ControlPort == o.Port)
+        {
+            errors.Add($"Dts:ControlPort {o.ControlPort} must be in 1..65535 and differ from Dts:Port.");
+        }
+        if (o.Nodes.Count == 0)
+        {
+            errors.Add("Dts:Nodes must list every node of the cluster.");
+        }
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < o.Nodes.Count; i++)
+        {
+            var n = o.Nodes[i];
+            if (string.IsNullOrWhiteSpace(n.Id) || !ids.Add(n.Id))
+            {
+                errors.Add($"Dts:Nodes:{i}:Id '{n.Id}' is empty or repeated.");
+            }
+            if (!IPAddress.TryParse(n.Address, out _))
+            {
+                errors.Add($"Dts:Nodes:{i}:Address '{n.Address}' is not an IP address.");
+            }
+        }
+        if (!string.IsNullOrWhiteSpace(o.NodeId) && o.Nodes.Count > 0 && o.SelfIndex < 0)
+        {
+            errors.Add($"Dts:NodeId '{o.NodeId}' is not in Dts:Nodes.");
+        }
+        if (o.HandoverTimeout <= TimeSpan.Zero || o.FlowIdleTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Dts:HandoverTimeout and Dts:FlowIdleTimeout must be positive.");
+        }
+        foreach (var (key, path) in new[] { ("CaPath", o.Certificates.CaPath), ("CertPath", o.Certificates.CertPath), ("KeyPath", o.Certificates.KeyPath) })
+        {
+            if (!File.Exists(path))
+            {
+                errors.Add($"Dts:Certificates:{key} '{path}' does not exist.");
+            }
+        }
+        ValidateProxy(o, ids, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ValidateProxy(DtsOptions o, HashSet<string> nodes, List<string> errors)
+    {
+        IProxyConfig config;
+        try
+        {
+            config = proxyConfig.GetConfig();
+        }
+        catch (Exception ex)
+        {
+            errors.Add("ReverseProxy: " + ex.Message);
+            return;
+        }
+        var clusters = config.Clusters.Select(c => c.ClusterId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var route in config.Routes)
+        {
+            if (route.ClusterId is not null && !clusters.Contains(route.ClusterId))
+            {
+                errors.Add($"ReverseProxy:Routes:{route.RouteId}: ClusterId '{route.ClusterId}' is not a cluster.");
+            }
+            foreach (var e in proxyValidator.ValidateRouteAsync(route).AsTask().GetAwaiter().GetResult())
+            {
+                errors.Add($"ReverseProxy:Routes:{route.RouteId}: {e.Message}");
+            }
+            if (route.Metadata?.TryGetValue(DtsMetadata.Fallback, out var f) == true && !Enum.TryParse<DtsFallbackMode>(f, true, out _))
+            {
+                errors.Add($"ReverseProxy:Routes:{route.RouteId}: Metadata {DtsMetadata.Fallback} '{f}' must be Proxy, Local or Reject.");
+            }
+        }
+        foreach (var cluster in config.Clusters)
+        {
+            foreach (var (id, d) in cluster.Destinations ?? new Dictionary<string, DestinationConfig>())
+            {
+                if (d.Metadata?.TryGetValue(DtsMetadata.Node, out var node) == true && !nodes.Contains(node))
+                {
+                    errors.Add($"ReverseProxy:Clusters:{cluster.ClusterId}:Destinations:{id}: Metadata {DtsMetadata.Node} '{node}' is not in Dts:Nodes.");
+                }
+            }
+            foreach (var e in proxyValidator.ValidateClusterAsync(DtsDestinationFilter.Fill(cluster, o)).AsTask().GetAwaiter().GetResult())
+            {
+                errors.Add($"ReverseProxy:Clusters:{cluster.ClusterId}: {e.Message}");
+            }
+        }
+    }
+}

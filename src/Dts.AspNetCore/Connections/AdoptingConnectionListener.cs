@@ -1,0 +1,69 @@
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Connections;
+
+namespace Dts.AspNetCore.Connections;
+
+/// <summary>Merges the connections Kestrel's listener accepts with those adopted after a handover.</summary>
+internal sealed class AdoptingConnectionListener : IConnectionListener
+{
+    private readonly IConnectionListener _inner;
+    private readonly ConnectionAdopter _adopter;
+    private readonly Channel<ConnectionContext> _accepted = Channel.CreateUnbounded<ConnectionContext>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _pump;
+
+    public AdoptingConnectionListener(IConnectionListener inner, ConnectionAdopter adopter)
+    {
+        _inner = inner;
+        _adopter = adopter;
+        _adopter.Attach(_accepted.Writer);
+        _pump = PumpAsync();
+    }
+
+    public EndPoint EndPoint => _inner.EndPoint;
+
+    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _accepted.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    {
+        _adopter.Detach(_accepted.Writer);
+        await _inner.UnbindAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _adopter.Detach(_accepted.Writer);
+        await _inner.DisposeAsync().ConfigureAwait(false);
+        await _pump.ConfigureAwait(false);
+    }
+
+    private async Task PumpAsync()
+    {
+        await Task.Yield();
+        try
+        {
+            while (await _inner.AcceptAsync().ConfigureAwait(false) is { } connection)
+            {
+                await _accepted.Writer.WriteAsync(connection).ConfigureAwait(false);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _accepted.Writer.TryComplete();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dts.AspNetCore.Connections;
+
+/// <summary>
+/// Kestrel's socket transport, plus a way in for connections that arrive by handover: the listener bound
+/// to the VIP endpoint also yields sockets restored on this node, so they run through the same
+/// connection middleware and HTTP pipeline as accepted ones.
+/// </summary>
+internal sealed class AdoptingListenerFactory : IConnectionListenerFactory, IConnectionListenerFactorySelector
+{
+    private readonly SocketTransportFactory _inner;
+    private readonly ConnectionAdopter _adopter;
+    private readonly IPEndPoint? _vipEndPoint;
+
+    public AdoptingListenerFactory(
+        IOptions<SocketTransportOptions> transportOptions,
+        ILoggerFactory loggerFactory,
+        ConnectionAdopter adopter,
+        IOptions<DtsOptions> options)
+    {
+        _inner = new SocketTransportFactory(transportOptions, loggerFactory);
+        _adopter = adopter;
+        var o = options.Value;
+        _vipEndPoint = o.Enabled && IPAddress.TryParse(o.Vip, out var vip) ? new IPEndPoint(vip, o.Port) : null;
+    }
+
+    public bool CanBind(EndPoint endpoint) => _inner.CanBind(endpoint);
+
+    public async ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        var listener = await _inner.BindAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        if (_vipEndPoint is null || !_vipEndPoint.Equals(endpoint))
+        {
+            return listener;
+        }
+        return new AdoptingConnectionListener(listener, _adopter);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Registry;
+using Polly.Timeout;
+
+namespace Dts.AspNetCore.Control;
+
+/// <summary>
+/// The origin's client end of the control channel: one persistent gRPC channel per peer over mutual TLS,
+/// each behind its own Polly pipeline (circuit breaker, then timeout). Handover requests are never retried:
+/// when the answer is lost, <see cref="HandOverAsync"/> asks the target whether it applied the handover.
+/// </summary>
+internal sealed partial class ControlChannel : IDisposable
+{
+    private readonly DtsOptions _options;
+    private readonly ControlCertificates _certificates;
+    private readonly ILogger<ControlChannel> _logger;
+    private readonly ConcurrentDictionary<string, DtsControl.DtsControlClient> _clients = new();
+    private readonly ConcurrentBag<GrpcChannel> _channels = [];
+    private readonly ResiliencePipelineRegistry<string> _pipelines = new();
+
+    public ControlChannel(IOptions<DtsOptions> options, ControlCertificates certificates, ILogger<ControlChannel> logger)
+    {
+        _options = options.Value;
+        _certificates = certificates;
+        _logger = logger;
+    }
+
+    /// <summary>What the target said, or what the origin could find out.</summary>
+    public readonly record struct Answer(bool Applied, string Reason);
+
+    /// <summary>
+    /// Sends <paramref name="request"/> to node <paramref name="peer"/>. Applied = true only when the target
+    /// answered OK, or said after a lost answer that it had applied the handover.
+    /// </summary>
+    public async Task<Answer> HandOverAsync(string peer, HandoverRequest request, CancellationToken cancellationToken)
+    {
+        var client = ClientFor(peer);
+        var pipeline = PipelineFor(peer);
+        try
+        {
+            var reply = await pipeline.ExecuteAsync(
+                async ct => await client.HandOverAsync(request, cancellationToken: ct).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+            return new Answer(reply.Accepted, reply.Reason);
+        }
+        catch (BrokenCircuitException)
+        {
+            return new Answer(false, $"circuit to {peer} is open");
+        }
+        catch (Exception ex) when (ex is TimeoutRejectedException or RpcException or HttpRequestException)
+        {
+            // The request may or may not have been applied: ask, once, and believe the answer.
+            Log.AnswerLost(_logger, request.HandoverId, peer, ex.Message);
+            try
+            {
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                cts.CancelAfter(_options.HandoverTimeout);
+                var cancel = await client.CancelAsync(
+                    new CancelRequest { HandoverId = request.HandoverId }, cancellationToken: cts.Token).ConfigureAwait(false);
+                return new Answer(cancel.WasApplied, cancel.WasApplied ? "" : "timed out, cancelled: " + ex.Message);
+            }
+            catch (Exception cancelError) when (cancelError is RpcException or OperationCanceledException or HttpRequestException)
+            {
+                // The target is unreachable: whatever it did, it can't be serving the connection.
+                return new Answer(false, $"{peer} unreachable: {ex.Message}");
+            }
+        }
+    }
+
+    private DtsControl.DtsControlClient ClientFor(string peer) => _clients.GetOrAdd(peer, id =>
+    {
+        var node = _options.Nodes.Find(n => n.Id == id) ?? throw new InvalidOperationException($"Unknown node '{id}'.");
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = _options.HandoverTimeout,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            EnableMultipleHttp2Connections = true,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = new X509CertificateCollection { _certificates.NodeCertificate },
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => _certificates.IsClusterPeer(certificate),
+            },
+        };
+        var channel = GrpcChannel.ForAddress(
+            $"https://{node.Address}:{_options.ControlPort}",
+            new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true, MaxReceiveMessageSize = 64 << 20, MaxSendMessageSize = 64 << 20 });
+        _channels.Add(channel);
+        return new DtsControl.DtsControlClient(channel);
+    });
+
+    private ResiliencePipeline PipelineFor(string peer) => _pipelines.GetOrAddPipeline(peer, builder => builder
+        .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            FailureRatio = 0.5,
+            MinimumThroughput = 4,
+            SamplingDuration = TimeSpan.FromSeconds(10),
+            BreakDuration = TimeSpan.FromSeconds(5),
+            ShouldHandle = new PredicateBuilder().Handle<RpcException>().Handle<TimeoutRejectedException>().Handle<HttpRequestException>(),
+        })
+        .AddTimeout(_options.HandoverTimeout));
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+        _pipelines.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Telemetry.EventIds.AnswerLost, LogLevel.Warning, "Handover {HandoverId}: no answer from {Peer} ({Error}); asking whether it was applied")]
+        public static partial void AnswerLost(ILogger logger, string handoverId, string peer, string error);
+    }
+}

@@ -1,0 +1,115 @@
+using Dts.AspNetCore.Connections;
+using Dts.AspNetCore.Fallback;
+using Dts.AspNetCore.Handover;
+using Dts.AspNetCore.Telemetry;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Dts.AspNetCore.Dispatch;
+
+/// <summary>
+/// The HTTP side of DTS. On a connection to the VIP, the first request is dispatched by YARP; the decision
+/// sticks to the connection: served here, handed over to the target node, or (when a handover is
+/// impossible) the route's fallback for every request of the connection. Connections that arrived by
+/// handover, and those on the node's unicast address, are served here without a dispatch.
+/// </summary>
+internal sealed partial class DtsDispatchMiddleware(
+    RequestDelegate next,
+    DispatchPipeline dispatch,
+    HandoverCoordinator coordinator,
+    FallbackForwarder forwarder,
+    DtsTelemetry telemetry,
+    IOptions<DtsOptions> options,
+    ILogger<DtsDispatchMiddleware> logger)
+{
+    private readonly string _self = options.Value.NodeId;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var connection = context.Features.Get<DtsConnectionFeature>();
+        if (connection is null || connection.ArrivedByHandover)
+        {
+            await ServeLocalAsync(context, connection?.ArrivedByHandover ?? false).ConfigureAwait(false);
+            return;
+        }
+
+        var decision = connection.Decision ?? await DecideAsync(context, connection).ConfigureAwait(false);
+        if (connection.HandedOut)
+        {
+            // The target answers this request; nothing of it may come from here.
+            context.Abort();
+            return;
+        }
+        if (decision.Rejected)
+        {
+            telemetry.Fallback(DtsFallbackMode.Reject);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+        if (decision.Proxied)
+        {
+            telemetry.Fallback(DtsFallbackMode.Proxy);
+            var error = await forwarder.ForwardAsync(context, decision).ConfigureAwait(false);
+            if (error != ForwarderError.None)
+            {
+                Log.FallbackError(logger, decision.DestinationAddress, error);
+            }
+            return;
+        }
+        await ServeLocalAsync(context, arrivedByHandover: false).ConfigureAwait(false);
+    }
+
+    private async Task<DispatchDecision> DecideAsync(HttpContext context, DtsConnectionFeature connection)
+    {
+        var decision = await dispatch.DecideAsync(context).ConfigureAwait(false);
+        if (decision is null || decision.NodeId == _self)
+        {
+            return Stick(connection, decision ?? Local);
+        }
+        if (decision.NodeId is null)
+        {
+            // A destination outside the cluster: only the proxy can reach it.
+            return Stick(connection, decision with { Proxied = true });
+        }
+
+        var result = await coordinator.TryHandOverAsync(context, connection, decision, context.RequestAborted).ConfigureAwait(false);
+        Log.Dispatched(logger, connection.Flow.ToString(), decision.RouteId, decision.NodeId, result.Status, result.Reason);
+        if (result.Status == HandoverStatus.HandedOver)
+        {
+            return Stick(connection, decision);
+        }
+        return Stick(connection, decision.Fallback switch
+        {
+            DtsFallbackMode.Local => decision with { NodeId = _self },
+            DtsFallbackMode.Reject => decision with { Rejected = true },
+            _ => decision with { Proxied = true },
+        });
+    }
+
+    private static DispatchDecision Local { get; } = new("", "", null, "", DtsFallbackMode.Local);
+
+    private static DispatchDecision Stick(DtsConnectionFeature connection, DispatchDecision decision)
+    {
+        connection.Decision = decision;
+        connection.Pipe?.Recorder.StopRecording();
+        return decision;
+    }
+
+    private Task ServeLocalAsync(HttpContext context, bool arrivedByHandover)
+    {
+        context.Response.Headers["X-Dts-Node"] = _self;
+        telemetry.Served(arrivedByHandover);
+        return next(context);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.Dispatched, LogLevel.Debug, "{Flow}: route {Route} → {Node}: {Status} {Reason}")]
+        public static partial void Dispatched(ILogger logger, string flow, string route, string node, HandoverStatus status, string reason);
+
+        [LoggerMessage(EventIds.FallbackError, LogLevel.Warning, "Proxy fallback to {Destination} failed: {Error}")]
+        public static partial void FallbackError(ILogger logger, string destination, ForwarderError error);
+    }
+}

@@ -1,0 +1,66 @@
+using Dts.Core.Handover;
+
+namespace Dts.AspNetCore;
+
+/// <summary>
+/// The <c>Dts</c> configuration section: this node's place in the cluster. Routes and clusters are not
+/// here; they are YARP's standard <c>ReverseProxy</c> section, whose destinations name a node through
+/// <c>Metadata</c> <c>"Dts.Node": "n2"</c>.
+/// </summary>
+public sealed class DtsOptions
+{
+    /// <summary>The configuration section name, <c>Dts</c>.</summary>
+    public const string SectionName = "Dts";
+
+    /// <summary>This node's id; must be one of <see cref="Nodes"/>.</summary>
+    public string NodeId { get; set; } = "";
+
+    /// <summary>The virtual IP address every node shares, e.g. <c>198.18.0.100</c>.</summary>
+    public string Vip { get; set; } = "";
+
+    /// <summary>The HTTP port on the VIP and on each node's unicast address (default 80).</summary>
+    public int Port { get; set; } = 80;
+
+    /// <summary>The control-channel port (gRPC over mutual TLS) on each node's unicast address (default 7443).</summary>
+    public int ControlPort { get; set; } = 7443;
+
+    /// <summary>The handover mechanism of the whole cluster (default <see cref="HandoverMechanism.Repair"/>).</summary>
+    public HandoverMechanism Mechanism { get; set; } = HandoverMechanism.Repair;
+
+    /// <summary>The jhash seed of the flow-ownership rule; must be the same on every node.</summary>
+    public uint HashSeed { get; set; }
+
+    /// <summary>
+    /// Every node of the cluster, in the same order on every node: a node's index in this list is the
+    /// value of <c>jhash(client address . client port) mod N</c> that it owns.
+    /// </summary>
+    public List<DtsNodeOptions> Nodes { get; set; } = [];
+
+    /// <summary>Control-channel certificates (PEM files).</summary>
+    public DtsCertificateOptions Certificates { get; set; } = new();
+
+    /// <summary>How long the origin waits for the target's answer to a handover (default 2 s).</summary>
+    public TimeSpan HandoverTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a handed-over flow may stay idle before its nft set element expires (default 120 s).</summary>
+    public TimeSpan FlowIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// The most bytes the origin records from a connection before its dispatch decision (default 2 MiB:
+    /// the request head plus what Kestrel read ahead). A connection that sent more is not handed over.
+    /// </summary>
+    public int MaxRecordedBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// When false, <c>AddDts()</c> neither installs nft tables nor changes Kestrel's endpoints: the app
+    /// runs as a plain single node (default true).
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>An extra JSON file with cluster settings, loaded after the app's own configuration.</summary>
+    public string? ConfigFile { get; set; }
+
+    internal DtsNodeOptions? Self => Nodes.Find(n => n.Id == NodeId);
+
+    internal int SelfIndex => Nodes.FindIndex(n => n.Id == NodeId);
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using Dts.Core.Tcp;
+using Dts.Linux.Netfilter;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Dts.AspNetCore.Flow;
+
+/// <summary>
+/// This node's nft table <c>inet dts</c>: installed (reconciling whatever it finds) when the host starts,
+/// removed when it stops; per-handover set updates go through libnftables, never the nft program.
+/// </summary>
+internal sealed class FlowOwnership(IOptions<DtsOptions> options) : IHostedService, IDisposable
+{
+    private readonly Lazy<NftFlowTable> _table = new(() =>
+    {
+        var o = options.Value;
+        return new NftFlowTable(new NftFlowTableOptions
+        {
+            Vip = IPAddress.Parse(o.Vip),
+            Port = checked((ushort)o.Port),
+            NodeIndex = o.SelfIndex,
+            NodeCount = o.Nodes.Count,
+            HashSeed = o.HashSeed,
+            FlowIdleTimeout = o.FlowIdleTimeout,
+        });
+    });
+
+    public void AddHandedOut(FlowKey flow) => _table.Value.AddHandedOut(flow);
+
+    public void RemoveHandedOut(FlowKey flow) => _table.Value.RemoveHandedOut(flow);
+
+    public void AddHandedIn(FlowKey flow) => _table.Value.AddHandedIn(flow);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Enabled)
+        {
+            _table.Value.Install();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_table.IsValueCreated)
+        {
+            _table.Value.Uninstall();
+        }
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        if (_table.IsValueCreated)
+        {
+            _table.Value.Dispose();
+        }
+    }
+}

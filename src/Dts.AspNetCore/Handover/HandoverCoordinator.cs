@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Dts.AspNetCore.Connections;
+using Dts.AspNetCore.Control;
+using Dts.AspNetCore.Dispatch;
+using Dts.AspNetCore.Flow;
+using Dts.AspNetCore.Telemetry;
+using Dts.Core.Handover;
+using Dts.Core.Tcp;
+using Dts.Linux.Tcp;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dts.AspNetCore.Handover;
+
+/// <summary>
+/// The origin's side of a handover (ARCHITECTURE §3, "Handover"): drop the flow in nft, freeze the socket,
+/// checkpoint it, ship the state and the unconsumed byte stream to the target, and forget the socket on
+/// the target's OK — or thaw it and keep the connection on any failure before that OK.
+/// </summary>
+internal sealed partial class HandoverCoordinator(
+    IOptions<DtsOptions> options,
+    FlowOwnership flows,
+    ControlChannel control,
+    DtsTelemetry telemetry,
+    TimeProvider time,
+    ILogger<HandoverCoordinator> logger)
+{
+    /// <summary>How long the origin waits for Kestrel's transport to move the kernel's receive queue into its pipe.</summary>
+    private static readonly TimeSpan QuiesceBound = TimeSpan.FromMilliseconds(50);
+
+    private readonly DtsOptions _options = options.Value;
+
+    public async Task<HandoverResult> TryHandOverAsync(
+        HttpContext context, DtsConnectionFeature connection, DispatchDecision decision, CancellationToken cancellationToken)
+    {
+        var reason = CheckEligible(context, connection);
+        if (reason is not null)
+        {
+            return HandoverResult.NotEligible(reason);
+        }
+
+        var started = time.GetTimestamp();
+        var flow = connection.Flow;
+        var handoverId = Guid.NewGuid().ToString("N");
+        SafeSocketHandle? dup = null;
+        var applied = false;
+        try
+        {
+            // 1. Nothing of this flow may enter or leave the origin's stack from here on.
+            flows.AddHandedOut(flow);
+            var afterNft = time.GetTimestamp();
+
+            // 2. Let the transport drain the kernel's receive queue into Kestrel's pipe, then freeze.
+            dup = TcpRepair.Duplicate(connection.Socket!.SafeHandle);
+            await QuiesceAsync(dup, cancellationToken).ConfigureAwait(false);
+            TcpRepair.Freeze(dup);
+            var state = TcpRepair.Checkpoint(dup);
+            var info = TcpRepair.GetInfo(dup);
+
+            // 3. The unconsumed stream: every byte the client sent that this node's app did not answer.
+            var recorder = connection.Pipe!.Recorder;
+            var inUserSpace = checked((long)info.BytesReceived - state.RecvQueue.Length);
+            if (!await WaitForRecorderAsync(recorder, inUserSpace, cancellationToken).ConfigureAwait(false))
+            {
+                return Abort(dup, flow, $"recorded {recorder.Observed} bytes, the socket delivered {inUserSpace}");
+            }
+            state = state with { RecvQueue = Concat(recorder.Recorded.Span, state.RecvQueue.Span) };
+            var checkpointed = time.GetTimestamp();
+
+            // 4. Ask the target; a handover that may have been applied is never retried blindly.
+            var request = HandoverMessages.ToRequest(handoverId, _options, decision.NodeId!, flow, state);
+            var answer = await control.HandOverAsync(decision.NodeId!, request, cancellationToken).ConfigureAwait(false);
+            var answered = time.GetTimestamp();
+            applied = answer.Applied;
+            if (!applied)
+            {
+                return Abort(dup, flow, answer.Reason);
+            }
+
+            // 5. The target owns the flow: silence Kestrel's output; the socket stays in repair mode, so its
+            //    close sends nothing.
+            connection.Pipe.Silencer.Silence();
+            connection.HandedOut = true;
+            telemetry.HandoverCompleted(
+                HandoverMechanism.Repair,
+                nft: time.GetElapsedTime(started, afterNft),
+                checkpoint: time.GetElapsedTime(afterNft, checkpointed),
+                roundTrip: time.GetElapsedTime(checkpointed, answered),
+                total: time.GetElapsedTime(started, answered));
+            Log.HandedOver(logger, handoverId, flow, decision.NodeId!, time.GetElapsedTime(started).TotalMicroseconds);
+            return HandoverResult.HandedOver;
+        }
+        catch (Exception ex) when (!applied)
+        {
+            return Abort(dup, flow, ex.GetType().Name + ": " + ex.Message);
+        }
+        finally
+        {
+            dup?.Dispose();
+        }
+    }
+
+    private static string? CheckEligible(HttpContext context, DtsConnectionFeature connection)
+    {
+        if (connection.Socket is null || connection.Pipe is null)
+        {
+            return "no socket";
+        }
+        if (context.Request.IsHttps)
+        {
+            return "TLS";
+        }
+        if (!HttpProtocol.IsHttp11(context.Request.Protocol) && !HttpProtocol.IsHttp10(context.Request.Protocol))
+        {
+            return context.Request.Protocol;
+        }
+        if (connection.Pipe.Recorder.Overflowed)
+        {
+            return "request head and read-ahead over the recording limit";
+        }
+        if (TcpRepair.GetOutq(connection.Socket.SafeHandle) != 0)
+        {
+            return "response bytes already sent";
+        }
+        var state = TcpRepair.GetInfo(connection.Socket.SafeHandle).State;
+        return state == TcpSocketState.Established ? null : $"TCP state {state}";
+    }
+
+    private async Task QuiesceAsync(SafeSocketHandle socket, CancellationToken cancellationToken)
+    {
+        var until = time.GetTimestamp() + (long)(QuiesceBound.TotalSeconds * time.TimestampFrequency);
+        while (TcpRepair.GetInq(socket) > 0 && time.GetTimestamp() < until)
+        {
+            await Task.Yield();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task<bool> WaitForRecorderAsync(RecordingPipeReader recorder, long expected, CancellationToken cancellationToken)
+    {
+        var until = time.GetTimestamp() + (long)(QuiesceBound.TotalSeconds * time.TimestampFrequency);
+        while (true)
+        {
+            var observed = recorder.Peek();
+            if (observed == expected && !recorder.Overflowed)
+            {
+                return true;
+            }
+            if (observed > expected || recorder.Overflowed || time.GetTimestamp() >= until)
+            {
+                return false;
+            }
+            await Task.Yield();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private HandoverResult Abort(SafeSocketHandle? dup, FlowKey flow, string reason)
+    {
+        try
+        {
+            if (dup is not null && !dup.IsInvalid && !dup.IsClosed)
+            {
+                TcpRepair.Thaw(dup);
+            }
+        }
+        finally
+        {
+            flows.RemoveHandedOut(flow);
+        }
+        telemetry.HandoverFailed(reason);
+        Log.HandoverFailed(logger, flow, reason);
+        return HandoverResult.Failed(reason);
+    }
+
+    private static byte[] Concat(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        var all = new byte[a.Length + b.Length];
+        a.CopyTo(all);
+        b.CopyTo(all.AsSpan(a.Length));
+        return all;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.HandedOver, LogLevel.Debug, "Handover {HandoverId}: {Flow} handed to {Target} in {Micros:F0} µs")]
+        public static partial void HandedOver(ILogger logger, string handoverId, FlowKey flow, string target, double micros);
+
+        [LoggerMessage(EventIds.HandoverFailed, LogLevel.Information, "Handover of {Flow} failed, the origin keeps it: {Reason}")]
+        public static partial void HandoverFailed(ILogger logger, FlowKey flow, string reason);
+    }
+}

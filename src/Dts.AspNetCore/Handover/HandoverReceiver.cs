@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Dts.AspNetCore.Connections;
+using Dts.AspNetCore.Control;
+using Dts.AspNetCore.Flow;
+using Dts.AspNetCore.Telemetry;
+using Dts.Core.Tcp;
+using Dts.Linux.Tcp;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dts.AspNetCore.Handover;
+
+/// <summary>
+/// The target's side of a handover: restore the socket (TCP_REPAIR), adopt it into Kestrel, and only then
+/// accept the flow in nft (<c>handed_in</c>). Each handover id is applied at most once; a cancelled id is
+/// never applied afterwards.
+/// </summary>
+internal sealed partial class HandoverReceiver(
+    IOptions<DtsOptions> options,
+    FlowOwnership flows,
+    ConnectionAdopter adopter,
+    DtsTelemetry telemetry,
+    TimeProvider time,
+    ILogger<HandoverReceiver> logger)
+{
+    private static readonly TimeSpan Remember = TimeSpan.FromMinutes(5);
+    private readonly ConcurrentDictionary<string, Entry> _seen = new();
+    private readonly DtsOptions _options = options.Value;
+
+    public Task<HandoverReply> ApplyAsync(HandoverRequest request)
+    {
+        Sweep();
+        var entry = new Entry(time.GetUtcNow());
+        var existing = _seen.GetOrAdd(request.HandoverId, entry);
+        if (!ReferenceEquals(existing, entry))
+        {
+            // A duplicate: answer what the first delivery answered (or will answer).
+            return existing.Cancelled
+                ? Task.FromResult(new HandoverReply { Accepted = false, Reason = "cancelled" })
+                : existing.Reply.Task;
+        }
+        var reply = Apply(request);
+        entry.Reply.TrySetResult(reply);
+        return entry.Reply.Task;
+    }
+
+    public async Task<CancelReply> CancelAsync(CancelRequest request)
+    {
+        var entry = new Entry(time.GetUtcNow()) { Cancelled = true };
+        var existing = _seen.GetOrAdd(request.HandoverId, entry);
+        if (ReferenceEquals(existing, entry) || existing.Cancelled)
+        {
+            return new CancelReply { WasApplied = false };
+        }
+        var reply = await existing.Reply.Task.ConfigureAwait(false);
+        return new CancelReply { WasApplied = reply.Accepted };
+    }
+
+    private HandoverReply Apply(HandoverRequest request)
+    {
+        if (!string.Equals(request.Mechanism, _options.Mechanism.ToString(), StringComparison.Ordinal))
+        {
+            return Refuse(request, $"mechanism {request.Mechanism} but this node runs {_options.Mechanism}");
+        }
+        if (request.Repair is null)
+        {
+            return Refuse(request, "no TCP_REPAIR state");
+        }
+        if (!adopter.IsReady)
+        {
+            return Refuse(request, "the VIP listener is not bound");
+        }
+
+        var started = time.GetTimestamp();
+        var flow = HandoverMessages.FlowOf(request);
+        var state = HandoverMessages.StateOf(request.Repair);
+        System.Net.Sockets.Socket socket;
+        try
+        {
+            socket = TcpRepair.Restore(state, flow.Local, flow.Client);
+        }
+        catch (Exception ex)
+        {
+            return Refuse(request, "restore failed: " + ex.Message);
+        }
+        var restored = time.GetTimestamp();
+
+        if (!adopter.TryAdopt(socket, new AdoptedConnectionInfo(request.OriginNode, request.HandoverId)))
+        {
+            // Close without a sound: back into repair mode first.
+            TcpRepair.Freeze(socket.SafeHandle);
+            socket.Dispose();
+            return Refuse(request, "Kestrel did not take the connection");
+        }
+        flows.AddHandedIn(flow);
+        var done = time.GetTimestamp();
+        telemetry.HandoverReceived(time.GetElapsedTime(started, restored), time.GetElapsedTime(restored, done));
+        Log.Adopted(logger, request.HandoverId, flow, request.OriginNode);
+        return new HandoverReply { Accepted = true };
+    }
+
+    private HandoverReply Refuse(HandoverRequest request, string reason)
+    {
+        Log.Refused(logger, request.HandoverId, request.OriginNode, reason);
+        return new HandoverReply { Accepted = false, Reason = reason };
+    }
+
+    private void Sweep()
+    {
+        var cutoff = time.GetUtcNow() - Remember;
+        foreach (var (id, entry) in _seen)
+        {
+            if (entry.Created < cutoff)
+            {
+                _seen.TryRemove(id, out _);
+            }
+        }
+    }
+
+    private sealed class Entry(DateTimeOffset created)
+    {
+        public DateTimeOffset Created { get; } = created;
+
+        public bool Cancelled { get; init; }
+
+        public TaskCompletionSource<HandoverReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.Adopted, LogLevel.Debug, "Handover {HandoverId}: adopted {Flow} from {Origin}")]
+        public static partial void Adopted(ILogger logger, string handoverId, FlowKey flow, string origin);
+
+        [LoggerMessage(EventIds.Refused, LogLevel.Warning, "Handover {HandoverId} from {Origin} refused: {Reason}")]
+        public static partial void Refused(ILogger logger, string handoverId, string origin, string reason);
+    }
+}

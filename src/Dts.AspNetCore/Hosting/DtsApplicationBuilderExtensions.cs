@@ -1,0 +1,34 @@
+using Dts.AspNetCore;
+using Dts.AspNetCore.Control;
+using Dts.AspNetCore.Dispatch;
+using Dts.AspNetCore.Telemetry;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Adds DTS to the request pipeline.</summary>
+public static class DtsApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Adds the dispatch middleware (call it before the app's own endpoints), the control-channel gRPC
+    /// service on <c>Dts:ControlPort</c>, <c>GET /dts/health</c> and <c>GET /dts/stats</c>
+    /// (<see cref="DtsStats"/> as JSON). Validates the <c>Dts</c> and <c>ReverseProxy</c> sections now and
+    /// throws <see cref="OptionsValidationException"/> listing every problem.
+    /// </summary>
+    public static WebApplication UseDts(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<DtsOptions>>().Value;
+        if (!options.Enabled)
+        {
+            return app;
+        }
+        _ = app.Services.GetRequiredService<DispatchPipeline>();
+        app.UseMiddleware<DtsDispatchMiddleware>();
+        app.MapGrpcService<ControlService>().RequireHost($"*:{options.ControlPort}");
+        app.MapGet("/dts/health", () => Results.Text("ok"));
+        app.MapGet("/dts/stats", (DtsTelemetry telemetry) => Results.Json(telemetry.Snapshot()));
+        return app;
+    }
+}

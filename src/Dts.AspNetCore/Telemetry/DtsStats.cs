@@ -1,0 +1,21 @@
+namespace Dts.AspNetCore.Telemetry;
+
+/// <summary>
+/// One node's counters as <c>GET /dts/stats</c> returns them (JSON, camelCase). Latencies are µs over the
+/// last 8192 handovers.
+/// </summary>
+public sealed record DtsStats(
+    string Node,
+    long Served,
+    long ServedArrivedByHandover,
+    long HandoversOut,
+    long HandoversIn,
+    long HandoverFailures,
+    long Fallbacks,
+    long Rejected,
+    double HandoverP50Us,
+    double HandoverP99Us,
+    IReadOnlyDictionary<string, DtsPhaseStats> Phases);
+
+/// <summary>p50/p99 (µs) and sample count of one handover phase.</summary>
+public sealed record DtsPhaseStats(double P50Us, double P99Us, long Count);

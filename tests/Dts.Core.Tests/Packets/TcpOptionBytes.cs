@@ -1,0 +1,32 @@
+namespace Dts.Core.Tests.Packets;
+
+/// <summary>Option areas written byte by byte from the RFC layouts.</summary>
+internal static class TcpOptionBytes
+{
+    /// <summary>
+    /// The order Linux's tcp_options_write emits on a SYN: MSS 1460 (RFC 9293 §3.2: 2,4,mss16),
+    /// SACK_PERM (RFC 2018 §2: 4,2), TS (RFC 7323 §3.2: 8,10,TSval32,TSecr32) with TSval 0x01020304 and
+    /// TSecr 0, NOP, WS 7 (RFC 7323 §2.2: 3,3,shift). 20 bytes, data offset 10.
+    /// </summary>
+    public static byte[] LinuxSyn =>
+    [
+        0x02, 0x04, 0x05, 0xB4,
+        0x04, 0x02,
+        0x08, 0x0A, 0x01, 0x02, 0x03, 0x04, 0x00, 0x00, 0x00, 0x00,
+        0x01,
+        0x03, 0x03, 0x07,
+    ];
+
+    /// <summary>
+    /// An ACK's options as Linux lays them out with SACK: NOP NOP TS (10) NOP NOP SACK with 3 blocks (26).
+    /// 40 bytes, the maximum.
+    /// </summary>
+    public static byte[] AckWithThreeSackBlocks =>
+    [
+        0x01, 0x01, 0x08, 0x0A, 0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x22, 0x22,
+        0x01, 0x01, 0x05, 0x1A,
+        0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x20, 0x00,
+        0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x10,
+        0x00, 0x00, 0x30, 0x00, 0x00, 0x00, 0x40, 0x00,
+    ];
+}
