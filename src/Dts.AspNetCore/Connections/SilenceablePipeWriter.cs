@@ -15,6 +15,10 @@ internal sealed class SilenceablePipeWriter(PipeWriter inner) : PipeWriter
 
     private PipeWriter Target => _silenced ? _sink.Writer : inner;
 
+    public override bool CanGetUnflushedBytes => inner.CanGetUnflushedBytes;
+
+    public override long UnflushedBytes => _silenced ? 0 : inner.UnflushedBytes;
+
     public override void Advance(int bytes) => Target.Advance(bytes);
 
     public override Memory<byte> GetMemory(int sizeHint = 0) => Target.GetMemory(sizeHint);

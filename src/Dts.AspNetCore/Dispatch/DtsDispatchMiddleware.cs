@@ -31,7 +31,7 @@ internal sealed partial class DtsDispatchMiddleware(
         var connection = context.Features.Get<DtsConnectionFeature>();
         if (connection is null || connection.ArrivedByHandover)
         {
-            await ServeLocalAsync(context, connection?.ArrivedByHandover ?? false).ConfigureAwait(false);
+            await ServeLocalAsync(context, connection).ConfigureAwait(false);
             return;
         }
 
@@ -58,7 +58,7 @@ internal sealed partial class DtsDispatchMiddleware(
             }
             return;
         }
-        await ServeLocalAsync(context, arrivedByHandover: false).ConfigureAwait(false);
+        await ServeLocalAsync(context, connection).ConfigureAwait(false);
     }
 
     private async Task<DispatchDecision> DecideAsync(HttpContext context, DtsConnectionFeature connection)
@@ -97,9 +97,18 @@ internal sealed partial class DtsDispatchMiddleware(
         return decision;
     }
 
-    private Task ServeLocalAsync(HttpContext context, bool arrivedByHandover)
+    /// <summary>
+    /// Serves the request here. Responses say which node served them (<c>X-Dts-Node</c>) and, on a
+    /// connection that arrived by handover, which node accepted it (<c>X-Dts-Origin</c>).
+    /// </summary>
+    private Task ServeLocalAsync(HttpContext context, DtsConnectionFeature? connection)
     {
         context.Response.Headers["X-Dts-Node"] = _self;
+        var arrivedByHandover = connection?.ArrivedByHandover ?? false;
+        if (arrivedByHandover)
+        {
+            context.Response.Headers["X-Dts-Origin"] = connection!.OriginNodeId;
+        }
         telemetry.Served(arrivedByHandover);
         return next(context);
     }

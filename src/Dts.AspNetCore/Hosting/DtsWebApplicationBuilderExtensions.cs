@@ -77,7 +77,7 @@ public static class DtsWebApplicationBuilderExtensions
             listen.Protocols = HttpProtocols.Http1;
             listen.Use(next => new DtsConnectionMiddleware(next, options).OnConnectionAsync);
         });
-        kestrel.Listen(unicast, options.Port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+        kestrel.Listen(unicast, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         kestrel.Listen(unicast, options.ControlPort, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;

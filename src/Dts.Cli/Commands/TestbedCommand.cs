@@ -1,0 +1,104 @@
+using System.CommandLine;
+using Dts.Testbed;
+using DtsTestbed = Dts.Testbed.Testbed;
+
+namespace Dts.Cli.Commands;
+
+/// <summary><c>dts testbed up|down</c>: a cluster in network namespaces that outlives this command.</summary>
+internal static class TestbedCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("testbed", "Bring a testbed (switch, nodes, router, client in network namespaces) up or down.");
+        command.Add(CreateUp());
+        command.Add(CreateDown());
+        return command;
+    }
+
+    private static Command CreateUp()
+    {
+        var nodes = new Option<int>("--nodes", "-n") { Description = "Number of nodes.", DefaultValueFactory = _ => 3 };
+        var mechanism = new Option<string>("--mechanism", "-m") { Description = "Handover mechanism.", DefaultValueFactory = _ => "Repair" };
+        mechanism.AcceptOnlyFromAmong("Repair", "Splice");
+        var nodeCommand = new Option<string?>("--node-command")
+        {
+            Description = "Node program and arguments, split on spaces (default: dotnet <repo>/samples/Dts.Sample.Web/bin/Release/net10.0/Dts.Sample.Web.dll).",
+        };
+        var noNodes = new Option<bool>("--no-nodes") { Description = "Build the network only; start no node processes." };
+        var seed = new Option<uint>("--seed") { Description = "Flow hash seed.", DefaultValueFactory = _ => 0x5eed };
+
+        var up = new Command("up", "Bring a testbed up and keep it (detached) until 'dts testbed down'.") { nodes, mechanism, nodeCommand, noNodes, seed };
+        up.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        {
+            var options = new TestbedOptions
+            {
+                NodeCount = parse.GetValue(nodes),
+                Mechanism = parse.GetValue(mechanism)!,
+                HashSeed = parse.GetValue(seed),
+            };
+            options = parse.GetValue(noNodes) ? options : WithNodeCommand(options, parse.GetValue(nodeCommand));
+
+            var testbed = await DtsTestbed.UpAsync(options, ct);
+            testbed.Detach();
+            TestbedPrinter.PrintUp(testbed);
+            return 0;
+        }));
+        return up;
+    }
+
+    private static Command CreateDown()
+    {
+        var all = new Option<bool>("--all") { Description = "Remove every dts testbed on this machine, including live ones of other processes." };
+        var runId = new Argument<string?>("run-id") { Description = "Remove only this testbed.", Arity = ArgumentArity.ZeroOrOne };
+
+        var down = new Command("down", "Remove the testbeds started by 'up' and leftovers of crashed runs.") { all, runId };
+        down.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        {
+            var removed = new List<string>();
+            if (parse.GetValue(runId) is string id)
+            {
+                if (!await DtsTestbed.RemoveAsync(id, ct))
+                {
+                    await Console.Error.WriteLineAsync($"dts: no testbed '{id}'");
+                    return 1;
+                }
+
+                removed.Add(id);
+            }
+            else
+            {
+                if (!parse.GetValue(all))
+                {
+                    foreach (var info in DtsTestbed.List().Where(t => t.IsDetached))
+                    {
+                        await DtsTestbed.RemoveAsync(info.RunId, ct);
+                        removed.Add(info.RunId);
+                    }
+                }
+
+                removed.AddRange(await DtsTestbed.CleanupAsync(parse.GetValue(all), ct));
+            }
+
+            Console.WriteLine(removed.Count == 0 ? "no testbed to remove" : $"removed: {string.Join(' ', removed)}");
+            return 0;
+        }));
+        return down;
+    }
+
+    private static TestbedOptions WithNodeCommand(TestbedOptions options, string? nodeCommand)
+    {
+        if (nodeCommand is not null)
+        {
+            return options with { NodeCommand = nodeCommand.Split(' ', StringSplitOptions.RemoveEmptyEntries) };
+        }
+
+        var sample = SampleNodeProgram.Locate();
+        if (!sample.Exists)
+        {
+            throw new InvalidOperationException(
+                $"The sample node program is not built: {sample.DllPath}\nBuild it (./dts.sh builds Release) or pass --node-command or --no-nodes.");
+        }
+
+        return options with { NodeCommand = sample.Command, NodeWorkingDirectory = sample.WorkingDirectory };
+    }
+}

@@ -1,0 +1,3 @@
+using Dts.Cli;
+
+return await CliApplication.Create().Parse(args).InvokeAsync();

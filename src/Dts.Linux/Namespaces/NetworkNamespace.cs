@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
+
+namespace Dts.Linux.Namespaces;
+
+/// <summary>
+/// A network namespace (a file under /run/netns, as <c>ip netns add</c> creates it) with a dedicated,
+/// long-lived thread that entered it once with setns(2) (CLONE_NEWNET). setns affects only the calling
+/// thread, so work that must happen inside the namespace (socket(2), libnftables context creation) is
+/// run on that thread. A socket keeps the namespace it was created in: once created it can be used from
+/// any thread.
+/// </summary>
+public sealed class NetworkNamespace : IDisposable
+{
+    private readonly SafeFdHandle _fd;
+    private readonly BlockingCollection<WorkItem> _queue = new();
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private NetworkNamespace(string name, SafeFdHandle fd)
+    {
+        Name = name;
+        _fd = fd;
+        _thread = new Thread(ThreadMain) { IsBackground = true, Name = $"netns {name}" };
+        _thread.Start();
+    }
+
+    /// <summary>The namespace's name (the file name under /run/netns) or the path it was opened from.</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// Opens /run/netns/<paramref name="name"/> and starts the namespace's thread.
+    /// </summary>
+    /// <exception cref="LinuxSocketException">open(2) failed (ENOENT: no such namespace) or setns(2) failed
+    /// (EPERM without CAP_SYS_ADMIN).</exception>
+    public static NetworkNamespace Open(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        string path = name.Contains('/', StringComparison.Ordinal) ? name : Path.Combine("/run/netns", name);
+        int fd = Interop.Libc.open(path, Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC);
+        if (fd < 0)
+        {
+            throw LinuxSocketException.FromLastError(() => $"open({path})");
+        }
+
+        var ns = new NetworkNamespace(name, new SafeFdHandle(fd));
+        try
+        {
+            ns._entered.Task.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            ns.Dispose();
+            throw;
+        }
+
+        return ns;
+    }
+
+    /// <summary>Runs <paramref name="action"/> inside the namespace and waits for it; exceptions propagate.</summary>
+    /// <exception cref="ObjectDisposedException">The namespace was disposed.</exception>
+    public T Run<T>(Func<T> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (Environment.CurrentManagedThreadId == _thread.ManagedThreadId)
+        {
+            return action();
+        }
+
+        T result = default!;
+        using var item = new WorkItem(() => result = action());
+        ObjectDisposedException.ThrowIf(_queue.IsAddingCompleted, this);
+        _queue.Add(item);
+        item.Done.Wait();
+        item.Error?.Throw();
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="action"/> inside the namespace and waits for it; exceptions propagate.</summary>
+    /// <exception cref="ObjectDisposedException">The namespace was disposed.</exception>
+    public void Run(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        Run<object?>(() =>
+        {
+            action();
+            return null;
+        });
+    }
+
+    /// <summary>Creates a socket in this namespace (socket(2) on the namespace's thread).</summary>
+    /// <exception cref="SocketException">socket(2) failed.</exception>
+    public Socket CreateSocket(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType) =>
+        Run(() => new Socket(addressFamily, socketType, protocolType));
+
+    /// <summary>Stops the thread (after queued work finishes) and closes the namespace fd. The namespace
+    /// itself and sockets created in it live on.</summary>
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId)
+        {
+            _thread.Join();
+        }
+
+        _queue.Dispose();
+        _fd.Dispose();
+    }
+
+    private void ThreadMain()
+    {
+        if (Interop.Libc.setns(_fd, Interop.Libc.CLONE_NEWNET) != 0)
+        {
+            _entered.SetException(LinuxSocketException.FromLastError(() => $"setns({Name}, CLONE_NEWNET)"));
+            return;
+        }
+
+        _entered.SetResult();
+        foreach (WorkItem item in _queue.GetConsumingEnumerable())
+        {
+            try
+            {
+                item.Action();
+            }
+            catch (Exception ex)
+            {
+                item.Error = ExceptionDispatchInfo.Capture(ex);
+            }
+
+            item.Done.Set();
+        }
+    }
+
+    private sealed class WorkItem(Action action) : IDisposable
+    {
+        public Action Action { get; } = action;
+
+        public ManualResetEventSlim Done { get; } = new();
+
+        public ExceptionDispatchInfo? Error { get; set; }
+
+        public void Dispose() => Done.Dispose();
+    }
+}

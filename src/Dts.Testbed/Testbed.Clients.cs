@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Sockets;
+using Dts.Testbed.Namespaces;
+using Dts.Testbed.Processes;
+
+namespace Dts.Testbed;
+
+public sealed partial class Testbed
+{
+    /// <summary>
+    /// Runs <paramref name="file"/> in the client namespace (<c>ip netns exec &lt;client&gt; …</c>) with stdin closed.
+    /// At <paramref name="timeout"/> the process tree is killed and the result has <see cref="ProcessResult.TimedOut"/> set.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (the process is killed).</exception>
+    public Task<ProcessResult> RunInClientAsync(string file, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        RunInNamespaceAsync(ClientNamespace, file, args, timeout, cancellationToken);
+
+    /// <summary>Runs <paramref name="file"/> in namespace <paramref name="namespaceName"/>; see <see cref="RunInClientAsync"/>.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (the process is killed).</exception>
+    public Task<ProcessResult> RunInNamespaceAsync(string namespaceName, string file, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        CommandRunner.RunAsync("ip", ["netns", "exec", namespaceName, file, .. args], timeout, cancellationToken);
+
+    /// <summary>Creates a socket that lives in namespace <paramref name="namespaceName"/> (bind/connect happen there).</summary>
+    /// <exception cref="FileNotFoundException">The namespace does not exist.</exception>
+    /// <exception cref="IOException">Entering the namespace failed.</exception>
+    public Socket CreateSocket(string namespaceName, AddressFamily family, SocketType type, ProtocolType protocol) =>
+        NamespaceSockets.Create(namespaceName, family, type, protocol);
+
+    /// <summary>
+    /// An <see cref="HttpClient"/> whose connections are made from the client namespace (so they go through the
+    /// router like any client's). No proxy, no connection reuse across tests beyond this instance.
+    /// </summary>
+    /// <param name="timeout">Per-request timeout; default 30 s.</param>
+    public HttpClient CreateClientHttpClient(TimeSpan? timeout = null)
+    {
+        string ns = ClientNamespace;
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = NamespaceSockets.Create(ns, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.NoDelay = true;
+                    var endPoint = IPAddress.TryParse(context.DnsEndPoint.Host, out var ip)
+                        ? new IPEndPoint(ip, context.DnsEndPoint.Port)
+                        : (EndPoint)context.DnsEndPoint;
+                    await socket.ConnectAsync(endPoint, ct).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net;
+using Dts.Core.Packets;
+using SharpPcap;
+using SharpPcap.LibPcap;
+
+namespace Dts.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// tcpdump on the router's switch leg: every frame between the nodes and the client passes there, and a
+/// node's frames carry its own MAC, so the capture tells which node sent what. Read back with SharpPcap.
+/// </summary>
+internal sealed class Capture : IAsyncDisposable
+{
+    private readonly Process _tcpdump;
+    private readonly string _file;
+
+    private Capture(Process tcpdump, string file)
+    {
+        _tcpdump = tcpdump;
+        _file = file;
+    }
+
+    public static async Task<Capture> StartAsync(Testbed.Testbed testbed, string interfaceName, string filter)
+    {
+        var file = Path.Combine(testbed.RunDirectory, $"capture-{Guid.NewGuid():N}.pcap");
+        var start = new ProcessStartInfo("ip", ["netns", "exec", testbed.RouterNamespace, "tcpdump", "-i", interfaceName, "-U", "-n", "-w", file, filter])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        var process = Process.Start(start)!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (await process.StandardError.ReadLineAsync(cts.Token) is { } line)
+        {
+            if (line.Contains("listening on", StringComparison.Ordinal))
+            {
+                return new Capture(process, file);
+            }
+        }
+        throw new InvalidOperationException("tcpdump did not start");
+    }
+
+    /// <summary>Stops tcpdump and returns the captured TCP segments in order.</summary>
+    public async Task<IReadOnlyList<Segment>> StopAsync()
+    {
+        await Task.Delay(500); // the last FIN/ACK exchange
+        _tcpdump.Kill(entireProcessTree: true);
+        await _tcpdump.WaitForExitAsync();
+        var segments = new List<Segment>();
+        using var reader = new CaptureFileReaderDevice(_file);
+        reader.Open();
+        while (reader.GetNextPacket(out var capture) == GetPacketStatus.PacketRead)
+        {
+            var raw = capture.GetPacket();
+            if (TryParse(raw.Data, out var segment))
+            {
+                segments.Add(segment);
+            }
+        }
+        return segments;
+    }
+
+    /// <summary>An Ethernet frame carrying IPv4/TCP, read with Dts.Core's header views.</summary>
+    private static bool TryParse(byte[] frame, out Segment segment)
+    {
+        segment = null!;
+        const int EthernetHeader = 14;
+        if (frame.Length < EthernetHeader || frame[12] != 0x08 || frame[13] != 0x00
+            || !Ipv4Header.TryRead(frame.AsSpan(EthernetHeader), out var ip) || ip.Protocol != TcpHeader.ProtocolNumber
+            || !TcpHeader.TryRead(ip.Payload, out var tcp))
+        {
+            return false;
+        }
+        var flags = tcp.Flags;
+        segment = new Segment(Convert.ToHexString(frame, 6, 6), new IPAddress(ip.SourceAddressBytes), tcp.SourcePort,
+            new IPAddress(ip.DestinationAddressBytes), tcp.DestinationPort,
+            flags.HasFlag(TcpFlags.Syn), flags.HasFlag(TcpFlags.Ack), flags.HasFlag(TcpFlags.Fin), flags.HasFlag(TcpFlags.Rst), tcp.Payload.Length);
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_tcpdump.HasExited)
+        {
+            _tcpdump.Kill(entireProcessTree: true);
+            await _tcpdump.WaitForExitAsync();
+        }
+        _tcpdump.Dispose();
+        File.Delete(_file);
+    }
+
+    internal sealed record Segment(string SourceMac, IPAddress Source, ushort SourcePort, IPAddress Destination, ushort DestinationPort,
+        bool Syn, bool Ack, bool Fin, bool Rst, int PayloadLength);
+}

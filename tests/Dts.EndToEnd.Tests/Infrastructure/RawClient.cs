@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Dts.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A plain TCP connection from the client namespace to the VIP, for what HttpClient can't send: pipelined
+/// requests in one segment, bodies that stall, malformed heads. Reads until the server closes.
+/// </summary>
+internal sealed class RawClient : IDisposable
+{
+    private readonly Socket _socket;
+
+    private RawClient(Socket socket) => _socket = socket;
+
+    public static async Task<RawClient> ConnectAsync(Testbed.Testbed testbed, TimeSpan timeout)
+    {
+        var socket = testbed.CreateSocket(testbed.ClientNamespace, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.NoDelay = true;
+        using var cts = new CancellationTokenSource(timeout);
+        await socket.ConnectAsync(new IPEndPoint(testbed.Vip, testbed.Port), cts.Token);
+        return new RawClient(socket);
+    }
+
+    public int LocalPort => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+
+    /// <summary>Sends <paramref name="bytes"/> in one send call (one segment when it fits the MSS).</summary>
+    public async Task SendAsync(ReadOnlyMemory<byte> bytes) => await _socket.SendAsync(bytes, SocketFlags.None);
+
+    public Task SendAsync(string ascii) => SendAsync(Encoding.ASCII.GetBytes(ascii));
+
+    /// <summary>Reads until the server closes the connection or <paramref name="timeout"/> passes.</summary>
+    public async Task<byte[]> ReadToEndAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var all = new MemoryStream();
+        var buffer = new byte[65536];
+        try
+        {
+            int n;
+            while ((n = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token)) > 0)
+            {
+                all.Write(buffer, 0, n);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return all.ToArray();
+    }
+
+    public void Dispose() => _socket.Dispose();
+}

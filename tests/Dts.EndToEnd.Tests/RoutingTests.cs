@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dts.EndToEnd.Tests.Infrastructure;
+
+namespace Dts.EndToEnd.Tests;
+
+/// <summary>(a) Every route of appsettings/appsettings.json is served by its node, with curl and with HttpClient.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class RoutingTests(ClusterFixture cluster)
+{
+    [RootFact]
+    public async Task Curl_ContentRoutes_ServedByTheirNodes()
+    {
+        foreach (var (path, node) in new[] { ("/static/hello.txt", "n2"), ("/api/whoami", "n3") })
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                var r = await cluster.Testbed.RunInClientAsync("curl",
+                    ["-s", "-m", "10", "-o", "/dev/null", "-D", "-", $"http://{cluster.Testbed.Vip}{path}"], TimeSpan.FromSeconds(15));
+                Assert.True(r.Succeeded, r.StandardError);
+                Assert.Contains("HTTP/1.1 200", r.StandardOutput);
+                Assert.Contains($"X-Dts-Node: {node}", r.StandardOutput);
+            }
+        }
+    }
+
+    [RootFact]
+    public async Task Curl_StaticFile_BytesAsOnDisk()
+    {
+        var r = await cluster.Testbed.RunInClientAsync("curl",
+            ["-s", "-m", "10", $"http://{cluster.Testbed.Vip}/static/hello.txt"], TimeSpan.FromSeconds(15));
+
+        var onDisk = await File.ReadAllTextAsync(Path.Combine(Testbed.SampleNodeProgram.Locate().RepositoryRoot, "samples", "Dts.Sample.Web", "wwwroot", "static", "hello.txt"));
+        Assert.Equal(onDisk, r.StandardOutput);
+    }
+
+    [RootFact]
+    public async Task HttpClient_EveryRoute_ServedByItsNode()
+    {
+        var seenOnDefault = new HashSet<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            // A new HttpClient is a new connection, dispatched afresh.
+            using var http = cluster.Testbed.CreateClientHttpClient();
+            Assert.Equal("n3", (await WhoAmIAsync(http, "/api/whoami")).GetProperty("node").GetString());
+            using var http2 = cluster.Testbed.CreateClientHttpClient();
+            Assert.Equal("n2", (await WhoAmIAsync(http2, "/static/whoami")).GetProperty("node").GetString());
+            using var http3 = cluster.Testbed.CreateClientHttpClient();
+            seenOnDefault.Add((await WhoAmIAsync(http3, "/whoami")).GetProperty("node").GetString()!);
+        }
+
+        // The default route load-balances (RoundRobin) over every node: 30 connections over 3 origins
+        // give at least one origin ≥ 10 picks, so all three nodes must appear.
+        Assert.Equal(["n1", "n2", "n3"], seenOnDefault.Order());
+    }
+
+    private async Task<JsonElement> WhoAmIAsync(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync($"http://{cluster.Testbed.Vip}{path}");
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode}\n{cluster.Logs()}");
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(json.GetProperty("node").GetString(), response.Headers.GetValues("X-Dts-Node").Single());
+        return json;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Dts.Core.Tcp;
+using Dts.Linux.Namespaces;
+using Dts.Linux.Tcp;
+using Dts.Linux.Tests.Infrastructure;
+
+namespace Dts.Linux.Tests.Tcp;
+
+/// <summary>TcpRepair on a loopback connection inside a private namespace.</summary>
+public sealed class TcpRepairTests : IDisposable
+{
+    private readonly TestNamespaces _namespaces = new();
+    private readonly NetworkNamespace _ns;
+    private readonly Socket _listener;
+    private readonly Socket _client;
+    private readonly Socket _server;
+
+    public TcpRepairTests()
+    {
+        _ns = _namespaces.Add("lo");
+        _listener = _ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        if (LinuxEnvironment.IsRoot)
+        {
+            TcpRepair.EnableSaveSyn(_listener);
+        }
+
+        _listener.Listen();
+        _client = _ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        _client.ReceiveTimeout = _client.SendTimeout = 10_000;
+        _client.Connect(_listener.LocalEndPoint!);
+        _server = _listener.Accept();
+        _server.ReceiveTimeout = _server.SendTimeout = 10_000;
+    }
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        _client.Dispose();
+        _listener.Dispose();
+        _namespaces.Dispose();
+    }
+
+    [RootFact]
+    public void Thaw_AfterCheckpoint_ConnectionCarriesOn()
+    {
+        _client.Send("abcdef"u8);
+        SocketExtensions.WaitUntil(() => TcpRepair.GetInq(_server.SafeHandle) == 6, TimeSpan.FromSeconds(5), "6 bytes queued");
+
+        TcpRepair.Freeze(_server.SafeHandle);
+        TcpRepairState state = TcpRepair.Checkpoint(_server.SafeHandle);
+        TcpRepair.Thaw(_server.SafeHandle);
+
+        Assert.Equal("abcdef"u8.ToArray(), state.RecvQueue.ToArray());
+        Assert.Equal(0, state.SendQueue.Length);
+        Assert.Equal(state.Window.rcv_wup, state.RecvSeq.Value); // loopback ACKed everything at once
+        Assert.Equal("abcdef"u8.ToArray(), _server.ReceiveExactly(6)); // peeking consumed nothing
+        byte[] data = RandomNumberGenerator.GetBytes(256 * 1024);
+        Task send = Task.Run(() => _server.Send(data));
+        Assert.Equal(data, _client.ReceiveExactly(data.Length));
+        Assert.True(send.Wait(TimeSpan.FromSeconds(10)));
+        _client.Send("more"u8);
+        Assert.Equal("more"u8.ToArray(), _server.ReceiveExactly(4));
+    }
+
+    [RootFact]
+    public void Checkpoint_NotFrozen_ThrowsEperm()
+    {
+        var error = Assert.Throws<LinuxSocketException>(() => TcpRepair.Checkpoint(_server.SafeHandle));
+        Assert.Equal(1, error.Errno);
+        Assert.Equal("setsockopt(TCP_REPAIR_QUEUE, SEND)", error.Operation);
+    }
+
+    [RootFact]
+    public void Checkpoint_HalfClosed_ThrowsInvalidOperation()
+    {
+        _client.Shutdown(SocketShutdown.Send);
+        SocketExtensions.WaitUntil(() => TcpRepair.GetInfo(_server.SafeHandle).State == TcpSocketState.CloseWait, TimeSpan.FromSeconds(5), "CLOSE_WAIT");
+        Assert.Throws<InvalidOperationException>(() => TcpRepair.Checkpoint(_server.SafeHandle));
+    }
+
+    [RootFact]
+    public void Restore_AddressNotLocal_ThrowsBindError()
+    {
+        TcpRepair.Freeze(_server.SafeHandle);
+        TcpRepairState state = TcpRepair.Checkpoint(_server.SafeHandle);
+        var local = new IPEndPoint(IPAddress.Parse("198.18.250.1"), 80); // not configured in the namespace
+        var error = Assert.Throws<LinuxSocketException>(() => _ns.Run(() => TcpRepair.Restore(state, local, (IPEndPoint)_client.LocalEndPoint!)));
+        Assert.Equal(99, error.Errno); // EADDRNOTAVAIL, not an errno clobbered while formatting the message
+        Assert.StartsWith("bind(", error.Operation);
+    }
+
+    [RootFact]
+    public void Restore_FailsAfterConnect_ClosesSilently_ThenRetrySucceeds()
+    {
+        _client.Send("queued"u8);
+        SocketExtensions.WaitUntil(() => TcpRepair.GetInq(_server.SafeHandle) == 6, TimeSpan.FromSeconds(5), "6 bytes queued");
+        TcpRepair.Freeze(_server.SafeHandle);
+        TcpRepairState state = TcpRepair.Checkpoint(_server.SafeHandle);
+        var local = (IPEndPoint)_server.LocalEndPoint!;
+        var remote = (IPEndPoint)_client.LocalEndPoint!;
+        _server.Dispose(); // frozen: silent, frees the 4-tuple
+
+        // tcp_repair_set_window() rejects max_window < snd_wnd: the failure comes after connect().
+        TcpRepairWindow bad = state.Window;
+        bad.max_window = 0;
+        bad.snd_wnd = 1000;
+        var error = Assert.Throws<LinuxSocketException>(() => _ns.Run(() => TcpRepair.Restore(state with { Window = bad }, local, remote)));
+        Assert.Equal("setsockopt(TCP_REPAIR_WINDOW)", error.Operation);
+        Assert.Equal(22, error.Errno);
+
+        Thread.Sleep(100);
+        Assert.Equal(TcpSocketState.Established, TcpRepair.GetInfo(_client.SafeHandle).State); // no RST, no FIN
+
+        using Socket restored = _ns.Run(() => TcpRepair.Restore(state, local, remote));
+        restored.ReceiveTimeout = 10_000;
+        Assert.Equal("queued"u8.ToArray(), restored.ReceiveExactly(6));
+        restored.Send("reply"u8);
+        Assert.Equal("reply"u8.ToArray(), _client.ReceiveExactly(5));
+    }
+
+    [RootFact]
+    public void GetInfo_Established_ReportsOptionsAndCounters()
+    {
+        _client.Send(new byte[1000]);
+        _server.ReceiveExactly(1000);
+        TcpInfo info = TcpRepair.GetInfo(_server.SafeHandle);
+        Assert.Equal(TcpSocketState.Established, info.State);
+        Assert.Equal(TcpInfoOptions.Timestamps | TcpInfoOptions.Sack | TcpInfoOptions.WindowScale,
+            info.Options & (TcpInfoOptions.Timestamps | TcpInfoOptions.Sack | TcpInfoOptions.WindowScale));
+        Assert.Equal(1000ul, info.BytesReceived);
+        Assert.InRange(info.RcvWscale, (byte)1, (byte)14);
+        Assert.Equal(0, TcpRepair.GetOutq(_server.SafeHandle));
+    }
+
+    [RootFact]
+    public void TryGetSavedSyn_ReturnsTheClientsSynOnce()
+    {
+        byte[]? syn = TcpRepair.TryGetSavedSyn(_server.SafeHandle);
+        Assert.NotNull(syn);
+        Assert.Equal(0x45, syn[0]); // IPv4, 20-byte header
+        Assert.Equal(6, syn[9]); // TCP
+        int ihl = (syn[0] & 0xF) * 4;
+        Assert.Equal(((IPEndPoint)_client.LocalEndPoint!).Port, (syn[ihl] << 8) | syn[ihl + 1]);
+        Assert.Equal(0x02, syn[ihl + 13] & 0x12); // SYN without ACK
+        Assert.Null(TcpRepair.TryGetSavedSyn(_server.SafeHandle));
+    }
+
+    [RootFact]
+    public void Duplicate_RefersToTheSameConnection()
+    {
+        using SafeSocketHandle dup = TcpRepair.Duplicate(_server.SafeHandle);
+        _client.Send("xyz"u8);
+        SocketExtensions.WaitUntil(() => TcpRepair.GetInq(dup) == 3, TimeSpan.FromSeconds(5), "3 bytes via the duplicate");
+        Assert.Equal(3, TcpRepair.GetInq(_server.SafeHandle));
+        Assert.NotEqual(_server.SafeHandle.DangerousGetHandle(), dup.DangerousGetHandle());
+    }
+}
