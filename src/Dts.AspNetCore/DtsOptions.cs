@@ -42,8 +42,12 @@ public sealed class DtsOptions
     /// <summary>How long the origin waits for the target's answer to a handover (default 2 s).</summary>
     public TimeSpan HandoverTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a handed-over flow may stay idle before its nft set element expires (default 120 s).</summary>
-    public TimeSpan FlowIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
+    /// <summary>
+    /// How long a handed-over flow may stay idle before its nft set elements expire (default 10 min). Packets
+    /// of the flow in either direction refresh them. Must exceed Kestrel's keep-alive timeout (130 s by
+    /// default): an idle connection that outlives its elements would be reset by the origin's listener.
+    /// </summary>
+    public TimeSpan FlowIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// The most bytes the origin records from a connection before its dispatch decision (default 2 MiB:

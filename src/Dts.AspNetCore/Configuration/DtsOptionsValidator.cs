@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 
@@ -9,7 +10,7 @@ namespace Dts.AspNetCore.Configuration;
 /// <c>ReverseProxy</c> section it works with, and reports every problem at once (start-up fails with the
 /// whole list, as YARP's ConfigValidator does for its own section).
 /// </summary>
-internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, IConfigValidator proxyValidator) : IValidateOptions<DtsOptions>
+internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, IConfigValidator proxyValidator, IOptions<KestrelServerOptions> kestrel) : IValidateOptions<DtsOptions>
 {
     public ValidateOptionsResult Validate(string? name, DtsOptions o)
     {
@@ -58,6 +59,11 @@ internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, ICon
         if (o.HandoverTimeout <= TimeSpan.Zero || o.FlowIdleTimeout <= TimeSpan.Zero)
         {
             errors.Add("Dts:HandoverTimeout and Dts:FlowIdleTimeout must be positive.");
+        }
+        var keepAlive = kestrel.Value.Limits.KeepAliveTimeout;
+        if (o.FlowIdleTimeout <= keepAlive)
+        {
+            errors.Add($"Dts:FlowIdleTimeout {o.FlowIdleTimeout} must exceed Kestrel's keep-alive timeout {keepAlive}: an idle connection would outlive its nft elements.");
         }
         foreach (var (key, path) in new[] { ("CaPath", o.Certificates.CaPath), ("CertPath", o.Certificates.CertPath), ("KeyPath", o.Certificates.KeyPath) })
         {

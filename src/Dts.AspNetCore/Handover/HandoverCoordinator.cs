@@ -102,8 +102,12 @@ internal sealed partial class HandoverCoordinator(
         }
     }
 
-    private static string? CheckEligible(HttpContext context, DtsConnectionFeature connection)
+    private string? CheckEligible(HttpContext context, DtsConnectionFeature connection)
     {
+        if (_options.Mechanism != HandoverMechanism.Repair)
+        {
+            return $"mechanism {_options.Mechanism} is not available";
+        }
         if (connection.Socket is null || connection.Pipe is null)
         {
             return "no socket";

@@ -27,6 +27,7 @@ internal sealed partial class HandoverReceiver(
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, Entry> _seen = new();
     private readonly DtsOptions _options = options.Value;
+    private long _nextSweep;
 
     public Task<HandoverReply> ApplyAsync(HandoverRequest request)
     {
@@ -106,8 +107,15 @@ internal sealed partial class HandoverReceiver(
         return new HandoverReply { Accepted = false, Reason = reason };
     }
 
+    /// <summary>Forgets handover ids older than <see cref="Remember"/>; runs at most once a second.</summary>
     private void Sweep()
     {
+        var now = time.GetTimestamp();
+        var next = Interlocked.Read(ref _nextSweep);
+        if (now < next || Interlocked.CompareExchange(ref _nextSweep, now + time.TimestampFrequency, next) != next)
+        {
+            return;
+        }
         var cutoff = time.GetUtcNow() - Remember;
         foreach (var (id, entry) in _seen)
         {

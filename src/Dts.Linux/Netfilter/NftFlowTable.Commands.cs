@@ -69,6 +69,7 @@ public sealed partial class NftFlowTable
               chain out {
                 type filter hook output priority -300; policy accept;
                 ip saddr {{vip}} tcp sport {{o.Port}} ip daddr . tcp dport @handed_out drop
+                ip saddr {{vip}} tcp sport {{o.Port}} ip daddr . tcp dport @handed_in update @handed_in { ip daddr . tcp dport timeout {{idle}} }
               }
             }
             add table arp {{o.TableName}}_arp

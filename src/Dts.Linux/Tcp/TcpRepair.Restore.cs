@@ -11,6 +11,9 @@ public static partial class TcpRepair
     /// (tcp_send_rcvq(): MAX_SKB_FRAGS pages) and returns a short count.</summary>
     private const int RestoreChunk = 64 * 1024;
 
+    /// <summary>Extra send buffer (bytes, truesize units) beyond twice the restored send queue.</summary>
+    private const int SendBufferHeadroom = 256 * 1024;
+
     /// <summary>
     /// Creates a socket identical to the checkpointed one, in the calling thread's network namespace,
     /// in the order the kernel requires (ARCHITECTURE.md §3 "Target, Repair"; soccr/soccr.c):
@@ -66,6 +69,7 @@ public static partial class TcpRepair
         SetRepairOptions(handle, state);
         SetTcp(handle, TCP_TIMESTAMP, (int)state.TsVal, "TCP_TIMESTAMP");
 
+        EnsureSendBuffer(handle, state.SendQueue.Length);
         SetTcp(handle, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE, SEND");
         SendAll(handle, state.SendQueue.Span, "send(TCP_SEND_QUEUE)");
         SetTcp(handle, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE, "TCP_REPAIR_QUEUE, RECV");
@@ -108,6 +112,31 @@ public static partial class TcpRepair
                     throw LinuxSocketException.FromLastError("setsockopt(TCP_REPAIR_OPTIONS)");
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Repair-mode sends of the send queue are "sent" without transmission but still count against
+    /// sk_sndbuf (sk_wmem_queued), and a fresh socket's buffer (tcp_wmem[1], 16 KiB by default) is far
+    /// smaller than a queue the origin autotuned into. Like CRIU restoring SO_SNDBUF, raise it with
+    /// SO_SNDBUFFORCE (needs CAP_NET_ADMIN, which repair needs anyway) — only when the queue would not fit,
+    /// since a set buffer is locked and no longer autotuned.
+    /// </summary>
+    private static void EnsureSendBuffer(SafeFdHandle handle, int queueLength)
+    {
+        if (queueLength == 0)
+        {
+            return;
+        }
+
+        // sk_sndbuf is in truesize units: allow 2x the payload plus headroom for skb overhead.
+        long needed = (2L * queueLength) + SendBufferHeadroom;
+        int current = SocketOption.GetInt32(handle, SOL_SOCKET, SO_SNDBUF, "getsockopt(SO_SNDBUF)");
+        if (current < needed)
+        {
+            // The kernel doubles the value it is given (sock_setsockopt(), SO_SNDBUF).
+            int value = (int)Math.Min(needed / 2, int.MaxValue / 2);
+            SocketOption.SetInt32(handle, SOL_SOCKET, SO_SNDBUFFORCE, value, "setsockopt(SO_SNDBUFFORCE)");
         }
     }
 

@@ -30,6 +30,7 @@ public sealed class DtsOptionsValidatorTests : IDisposable
         var config = TestConfig.Build(new Dictionary<string, string?>
         {
             ["Dts:NodeId"] = "n9",
+            ["Dts:FlowIdleTimeout"] = "00:01:00",
             ["Dts:Vip"] = "not-an-ip",
             ["Dts:ControlPort"] = "80",
             ["Dts:Nodes:1:Address"] = "nowhere",
@@ -53,6 +54,7 @@ public sealed class DtsOptionsValidatorTests : IDisposable
         Assert.Contains("Dts:Certificates:CaPath", all);
         Assert.Contains("ReverseProxy:Routes:broken", all);
         Assert.Contains("NoSuchPolicy", all);
+        Assert.Contains("Dts:FlowIdleTimeout 00:01:00 must exceed Kestrel's keep-alive timeout", all);
         Assert.True(ex.Failures.Count() >= 10, all);
     }
 

@@ -14,10 +14,15 @@ internal sealed class RawClient : IDisposable
 
     private RawClient(Socket socket) => _socket = socket;
 
-    public static async Task<RawClient> ConnectAsync(Testbed.Testbed testbed, TimeSpan timeout)
+    public static async Task<RawClient> ConnectAsync(Testbed.Testbed testbed, TimeSpan timeout, int localPort = 0)
     {
         var socket = testbed.CreateSocket(testbed.ClientNamespace, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.NoDelay = true;
+        if (localPort != 0)
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(testbed.ClientAddress, localPort));
+        }
         using var cts = new CancellationTokenSource(timeout);
         await socket.ConnectAsync(new IPEndPoint(testbed.Vip, testbed.Port), cts.Token);
         return new RawClient(socket);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Dts.Core.Tcp;
 using Dts.Linux.Namespaces;
+using Dts.Linux.Netfilter;
 using Dts.Linux.Tcp;
 using Dts.Linux.Tests.Infrastructure;
 
@@ -119,6 +120,38 @@ public sealed class TcpRepairTests : IDisposable
         Assert.Equal("queued"u8.ToArray(), restored.ReceiveExactly(6));
         restored.Send("reply"u8);
         Assert.Equal("reply"u8.ToArray(), _client.ReceiveExactly(5));
+    }
+
+    [RootFact]
+    public void Restore_LargeSendQueue_PeerReceivesTheWholeStream()
+    {
+        byte[] data = RandomNumberGenerator.GetBytes(4 << 20);
+        _server.Blocking = false;
+        int sent = 0;
+        SocketExtensions.WaitUntil(() =>
+        {
+            sent += _server.Send(data, sent, data.Length - sent, SocketFlags.None, out SocketError e);
+            return e == SocketError.WouldBlock && TcpRepair.GetOutq(_server.SafeHandle) > 1 << 20;
+        }, TimeSpan.FromSeconds(5), "a send queue over 1 MiB (the client is not reading)");
+        _server.Blocking = true;
+
+        // As on a real origin: drop the flow both ways first, or the frozen socket keeps taking ACKs.
+        var local = (IPEndPoint)_server.LocalEndPoint!;
+        var flow = new FlowKey((IPEndPoint)_client.LocalEndPoint!, local);
+        using NftFlowTable table = _ns.Run(() => new NftFlowTable(new NftFlowTableOptions { Vip = local.Address, Port = (ushort)local.Port, NodeIndex = 0, NodeCount = 1 }));
+        table.Install();
+        table.AddHandedOut(flow);
+        Thread.Sleep(50);
+        TcpRepair.Freeze(_server.SafeHandle);
+        TcpRepairState state = TcpRepair.Checkpoint(_server.SafeHandle);
+        Assert.Equal(TcpRepair.GetOutq(_server.SafeHandle), state.SendQueue.Length);
+        Assert.InRange(state.SendQueue.Length, 1 << 20, sent);
+        Assert.Equal(data.AsSpan(sent - state.SendQueue.Length, state.SendQueue.Length).ToArray(), state.SendQueue.ToArray());
+        _server.Dispose();
+        table.RemoveHandedOut(flow);
+
+        using Socket restored = _ns.Run(() => TcpRepair.Restore(state, local, (IPEndPoint)_client.LocalEndPoint!));
+        Assert.Equal(SHA256.HashData(data.AsSpan(0, sent)), SHA256.HashData(_client.ReceiveExactly(sent)));
     }
 
     [RootFact]

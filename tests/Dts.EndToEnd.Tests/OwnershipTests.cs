@@ -1,0 +1,31 @@
+using System.Text;
+using Dts.Core.Ownership;
+using Dts.EndToEnd.Tests.Infrastructure;
+
+namespace Dts.EndToEnd.Tests;
+
+/// <summary>The nodes' nft rule and <see cref="FlowOwner"/> agree on who owns a client port.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class OwnershipTests(ClusterFixture cluster)
+{
+    [RootFact]
+    public async Task FlowOwner_PredictsTheOriginTheKernelChose()
+    {
+        var t = cluster.Testbed;
+        var byOwner = new int[t.NodeCount];
+        for (var port = 40_000; port < 40_024; port++)
+        {
+            var expected = FlowOwner.OwnerIndex(t.ClientAddress, (ushort)port, t.Options.HashSeed, t.NodeCount);
+            byOwner[expected]++;
+
+            using var raw = await RawClient.ConnectAsync(t, TimeSpan.FromSeconds(5), localPort: port);
+            await raw.SendAsync("GET /static/whoami HTTP/1.1\r\nHost: vip\r\nConnection: close\r\n\r\n");
+            var reply = Encoding.ASCII.GetString(await raw.ReadToEndAsync(TimeSpan.FromSeconds(5)));
+
+            // /static/** is served by n2; the origin is n2 itself or named by X-Dts-Origin.
+            var origin = reply.Split("\r\n").FirstOrDefault(l => l.StartsWith("X-Dts-Origin: ", StringComparison.Ordinal))?["X-Dts-Origin: ".Length..] ?? "n2";
+            Assert.Equal(t.NodeId(expected + 1), origin);
+        }
+        Assert.All(byOwner, n => Assert.True(n > 0, "24 ports should land on every node"));
+    }
+}
