@@ -9,4 +9,5 @@ app.UseStaticFiles();
 app.MapSampleEndpoints("/");
 app.MapSampleEndpoints("/api");
 app.MapSampleEndpoints("/static");
+app.MapSampleEndpoints("/proxied");
 app.Run();

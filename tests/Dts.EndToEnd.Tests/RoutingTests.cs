@@ -54,6 +54,27 @@ public sealed class RoutingTests(ClusterFixture cluster)
         Assert.Equal(["n1", "n2", "n3"], seenOnDefault.Order());
     }
 
+    [RootFact]
+    public async Task ProxiedRoute_ForwardedByYarp_NeverHandedOver()
+    {
+        var handoversBefore = await cluster.SumAsync("handoversOut");
+        var fallbacksBefore = await cluster.SumAsync("fallbacks");
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var http = cluster.Testbed.CreateClientHttpClient();
+            using var response = await http.GetAsync($"http://{cluster.Testbed.Vip}/proxied/bytes/1000");
+            Assert.True(response.IsSuccessStatusCode);
+            Assert.Equal("n3", response.Headers.GetValues("X-Dts-Node").Single());
+            Assert.False(response.Headers.Contains("X-Dts-Origin"));
+            Assert.Equal(Enumerable.Range(0, 1000).Select(b => (byte)(b % 251)), await response.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.Equal(handoversBefore, await cluster.SumAsync("handoversOut"));
+        // Connections owned by n3 itself are served there; the others went through the proxy.
+        Assert.True(await cluster.SumAsync("fallbacks") > fallbacksBefore);
+    }
+
     private async Task<JsonElement> WhoAmIAsync(HttpClient http, string path)
     {
         using var response = await http.GetAsync($"http://{cluster.Testbed.Vip}{path}");

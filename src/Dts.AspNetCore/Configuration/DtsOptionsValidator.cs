@@ -103,6 +103,10 @@ internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, ICon
             {
                 errors.Add($"ReverseProxy:Routes:{route.RouteId}: Metadata {DtsMetadata.Fallback} '{f}' must be Proxy, Local or Reject.");
             }
+            if (route.Metadata?.TryGetValue(DtsMetadata.Handover, out var h) == true && !bool.TryParse(h, out _))
+            {
+                errors.Add($"ReverseProxy:Routes:{route.RouteId}: Metadata {DtsMetadata.Handover} '{h}' must be true or false.");
+            }
         }
         foreach (var cluster in config.Clusters)
         {

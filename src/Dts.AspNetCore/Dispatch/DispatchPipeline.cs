@@ -75,7 +75,8 @@ internal sealed class DispatchPipeline
         {
             fallback = Enum.Parse<DtsFallbackMode>(f, ignoreCase: true);
         }
+        var handover = route.Metadata?.TryGetValue(DtsMetadata.Handover, out var h) != true || !bool.TryParse(h, out var allowed) || allowed;
         context.Items[DecisionKey] = new DispatchDecision(
-            route.RouteId, proxy.Cluster.Config.ClusterId, node, destination.Model.Config.Address, fallback);
+            route.RouteId, proxy.Cluster.Config.ClusterId, node, destination.Model.Config.Address, fallback, handover);
     }
 }

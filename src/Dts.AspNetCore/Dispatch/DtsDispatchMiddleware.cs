@@ -68,9 +68,9 @@ internal sealed partial class DtsDispatchMiddleware(
         {
             return Stick(connection, decision ?? Local);
         }
-        if (decision.NodeId is null)
+        if (decision.NodeId is null || !decision.HandoverAllowed)
         {
-            // A destination outside the cluster: only the proxy can reach it.
+            // A destination outside the cluster, or a route that asks for the proxy: YARP forwards it.
             return Stick(connection, decision with { Proxied = true });
         }
 

@@ -36,6 +36,7 @@ public sealed class DtsOptionsValidatorTests : IDisposable
             ["Dts:Nodes:1:Address"] = "nowhere",
             ["ReverseProxy:Clusters:api:Destinations:n3:Metadata:Dts.Node"] = "n7",
             ["ReverseProxy:Routes:api:Metadata:Dts.Fallback"] = "Sometimes",
+            ["ReverseProxy:Routes:proxied:Metadata:Dts.Handover"] = "maybe",
             ["ReverseProxy:Routes:broken:ClusterId"] = "nope",
             ["ReverseProxy:Routes:broken:Match:Path"] = "/broken/{**x}",
             ["ReverseProxy:Clusters:any:LoadBalancingPolicy"] = "NoSuchPolicy",
@@ -51,6 +52,7 @@ public sealed class DtsOptionsValidatorTests : IDisposable
         Assert.Contains("Dts:Nodes:1:Address 'nowhere'", all);
         Assert.Contains("Dts.Node 'n7' is not in Dts:Nodes", all);
         Assert.Contains("Dts.Fallback 'Sometimes'", all);
+        Assert.Contains("Dts.Handover 'maybe' must be true or false", all);
         Assert.Contains("Dts:Certificates:CaPath", all);
         Assert.Contains("ReverseProxy:Routes:broken", all);
         Assert.Contains("NoSuchPolicy", all);

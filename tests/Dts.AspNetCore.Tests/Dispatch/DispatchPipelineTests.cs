@@ -25,6 +25,15 @@ public sealed class DispatchPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task DecideAsync_ProxiedRoute_DisallowsHandover()
+    {
+        var decision = await DecideAsync("GET", "/proxied/bytes/10");
+
+        Assert.Equal(("proxied", "n3", false), (decision!.RouteId, decision.NodeId, decision.HandoverAllowed));
+        Assert.True((await DecideAsync("GET", "/api/bytes/10"))!.HandoverAllowed);
+    }
+
+    [Fact]
     public async Task DecideAsync_DefaultRoute_RoundRobinsOverAllNodes()
     {
         var nodes = new List<string?>();
