@@ -15,6 +15,7 @@ internal static class CliApplication
         var root = new RootCommand("Dts.Web: layer-7 load balancing without a proxy in the data path — testbed and tools.");
         root.Add(TestbedCommand.Create());
         root.Add(StatusCommand.Create());
+        root.Add(DemoCommand.Create());
         return root;
     }
 }

@@ -13,6 +13,11 @@ internal sealed class SafeFdHandle : SafeHandle
     internal SafeFdHandle(int fd)
         : this() => SetHandle(fd);
 
+    /// <summary>Wraps <paramref name="fd"/>; with <paramref name="ownsHandle"/> false the descriptor belongs to someone
+    /// else (e.g. libnetfilter_queue's socket) and is never closed through this handle.</summary>
+    internal SafeFdHandle(int fd, bool ownsHandle)
+        : base(invalidHandleValue: -1, ownsHandle) => SetHandle(fd);
+
     public override bool IsInvalid => handle < 0;
 
     /// <summary>The descriptor number, for logging and for handing ownership to another SafeHandle.</summary>

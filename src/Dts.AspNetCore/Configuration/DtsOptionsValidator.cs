@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 
@@ -10,7 +9,7 @@ namespace Dts.AspNetCore.Configuration;
 /// <c>ReverseProxy</c> section it works with, and reports every problem at once (start-up fails with the
 /// whole list, as YARP's ConfigValidator does for its own section).
 /// </summary>
-internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, IConfigValidator proxyValidator, IOptions<KestrelServerOptions> kestrel) : IValidateOptions<DtsOptions>
+internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, IConfigValidator proxyValidator) : IValidateOptions<DtsOptions>
 {
     public ValidateOptionsResult Validate(string? name, DtsOptions o)
     {
@@ -60,10 +59,11 @@ internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, ICon
         {
             errors.Add("Dts:HandoverTimeout and Dts:FlowIdleTimeout must be positive.");
         }
-        var keepAlive = kestrel.Value.Limits.KeepAliveTimeout;
-        if (o.FlowIdleTimeout <= keepAlive)
+        // Kestrel's keep-alive default; a changed one is checked again in UseDts() (reading Kestrel's options
+        // here would make their configuration, which needs these options, wait on itself).
+        if (o.FlowIdleTimeout <= KestrelKeepAliveDefault)
         {
-            errors.Add($"Dts:FlowIdleTimeout {o.FlowIdleTimeout} must exceed Kestrel's keep-alive timeout {keepAlive}: an idle connection would outlive its nft elements.");
+            errors.Add(KeepAliveError(o.FlowIdleTimeout, KestrelKeepAliveDefault));
         }
         foreach (var (key, path) in new[] { ("CaPath", o.Certificates.CaPath), ("CertPath", o.Certificates.CertPath), ("KeyPath", o.Certificates.KeyPath) })
         {
@@ -75,6 +75,11 @@ internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, ICon
         ValidateProxy(o, ids, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    internal static readonly TimeSpan KestrelKeepAliveDefault = TimeSpan.FromSeconds(130);
+
+    internal static string KeepAliveError(TimeSpan idle, TimeSpan keepAlive) =>
+        $"Dts:FlowIdleTimeout {idle} must exceed Kestrel's keep-alive timeout {keepAlive}: an idle connection would outlive its nft elements.";
 
     private void ValidateProxy(DtsOptions o, HashSet<string> nodes, List<string> errors)
     {

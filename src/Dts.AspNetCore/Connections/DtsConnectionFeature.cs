@@ -16,6 +16,9 @@ internal sealed class DtsConnectionFeature : IDtsHandoverFeature
 
     public DtsDuplexPipe? Pipe { get; init; }
 
+    /// <summary>The client's SYN (IP + TCP header) as the listener saved it (Splice only), read once at accept.</summary>
+    public byte[]? SavedSyn { get; init; }
+
     public bool ArrivedByHandover { get; init; }
 
     public string? OriginNodeId { get; init; }

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using Dts.AspNetCore.Splice;
+using Dts.Core.Handover;
 using Dts.Core.Tcp;
+using Dts.Linux.Tcp;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 
@@ -11,16 +14,18 @@ namespace Dts.AspNetCore.Connections;
 /// that the bytes read before the dispatch decision are recorded and the output can be silenced, and
 /// attaches <see cref="DtsConnectionFeature"/>.
 /// </summary>
-internal sealed class DtsConnectionMiddleware(ConnectionDelegate next, DtsOptions options)
+internal sealed class DtsConnectionMiddleware(ConnectionDelegate next, DtsOptions options, SpliceEngine splice)
 {
     public Task OnConnectionAsync(ConnectionContext context)
     {
-        var adopted = context.Features.Get<AdoptedConnectionInfo>();
         var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
         if (context.RemoteEndPoint is not IPEndPoint client || context.LocalEndPoint is not IPEndPoint local)
         {
             return next(context);
         }
+        var flow = new FlowKey(Normalize(client), Normalize(local));
+        var spliced = options.Mechanism == HandoverMechanism.Splice;
+        var adopted = context.Features.Get<AdoptedConnectionInfo>() ?? (spliced ? splice.TakeArrival(flow) : null);
 
         DtsDuplexPipe? pipe = null;
         if (adopted is null)
@@ -33,8 +38,9 @@ internal sealed class DtsConnectionMiddleware(ConnectionDelegate next, DtsOption
 
         var feature = new DtsConnectionFeature
         {
-            Flow = new FlowKey(Normalize(client), Normalize(local)),
+            Flow = flow,
             Socket = socket,
+            SavedSyn = spliced && adopted is null && socket is not null ? TcpRepair.TryGetSavedSyn(socket.SafeHandle) : null,
             Pipe = pipe,
             ArrivedByHandover = adopted is not null,
             OriginNodeId = adopted?.OriginNodeId,

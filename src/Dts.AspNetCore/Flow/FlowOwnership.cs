@@ -23,6 +23,7 @@ internal sealed class FlowOwnership(IOptions<DtsOptions> options) : IHostedServi
             NodeCount = o.Nodes.Count,
             HashSeed = o.HashSeed,
             FlowIdleTimeout = o.FlowIdleTimeout,
+            SpliceMark = o.Mechanism == Dts.Core.Handover.HandoverMechanism.Splice ? Splice.SpliceEngine.Mark : null,
         });
     });
 
@@ -30,7 +31,12 @@ internal sealed class FlowOwnership(IOptions<DtsOptions> options) : IHostedServi
 
     public void RemoveHandedOut(FlowKey flow) => _table.Value.RemoveHandedOut(flow);
 
+    public void RemoveHandedIn(FlowKey flow) => _table.Value.RemoveHandedIn(flow);
+
     public void AddHandedIn(FlowKey flow) => _table.Value.AddHandedIn(flow);
+
+    /// <summary>Marks the flow's packets for the Splice NFQUEUE, both directions.</summary>
+    public void AddSpliced(FlowKey flow) => _table.Value.AddSpliced(flow);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -41,14 +47,12 @@ internal sealed class FlowOwnership(IOptions<DtsOptions> options) : IHostedServi
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_table.IsValueCreated)
-        {
-            _table.Value.Uninstall();
-        }
-        return Task.CompletedTask;
-    }
+    /// <summary>
+    /// Leaves the tables in place. Without them this node's stack would answer every packet to the VIP (and
+    /// reset every flow it does not own), and its ARP replies would pull the VIP's traffic to itself; the
+    /// flows it handed out stay protected until the next start reconciles the table.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose()
     {

@@ -35,7 +35,16 @@ internal sealed partial class HandoverCoordinator(
     public async Task<HandoverResult> TryHandOverAsync(
         HttpContext context, DtsConnectionFeature connection, DispatchDecision decision, CancellationToken cancellationToken)
     {
-        var reason = CheckEligible(context, connection);
+        string? reason;
+        try
+        {
+            reason = CheckEligible(context, connection);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Kestrel already closed the socket (the client half-closed or went away).
+            reason = "the connection is closed";
+        }
         if (reason is not null)
         {
             return HandoverResult.NotEligible(reason);
@@ -48,7 +57,9 @@ internal sealed partial class HandoverCoordinator(
         var applied = false;
         try
         {
-            // 1. Nothing of this flow may enter or leave the origin's stack from here on.
+            // 1. Nothing of this flow may enter or leave the origin's stack from here on. (Elements an earlier
+            //    connection on this 4-tuple left behind were deleted by the nft rule when this one's SYN came;
+            //    no delete on this path: an nf_tables delete waits for an RCU grace period, ~10 ms.)
             flows.AddHandedOut(flow);
             var afterNft = time.GetTimestamp();
 
@@ -71,6 +82,14 @@ internal sealed partial class HandoverCoordinator(
 
             // 4. Ask the target; a handover that may have been applied is never retried blindly.
             var request = HandoverMessages.ToRequest(handoverId, _options, decision.NodeId!, flow, state);
+            if (_options.Mechanism == HandoverMechanism.Splice)
+            {
+                if (connection.SavedSyn is not { } syn)
+                {
+                    return Abort(dup, flow, "no saved SYN (TCP_SAVE_SYN) for the connection");
+                }
+                request.SavedSyn = Google.Protobuf.ByteString.CopyFrom(syn);
+            }
             var answer = await control.HandOverAsync(decision.NodeId!, request, cancellationToken).ConfigureAwait(false);
             var answered = time.GetTimestamp();
             applied = answer.Applied;
@@ -104,10 +123,6 @@ internal sealed partial class HandoverCoordinator(
 
     private string? CheckEligible(HttpContext context, DtsConnectionFeature connection)
     {
-        if (_options.Mechanism != HandoverMechanism.Repair)
-        {
-            return $"mechanism {_options.Mechanism} is not available";
-        }
         if (connection.Socket is null || connection.Pipe is null)
         {
             return "no socket";

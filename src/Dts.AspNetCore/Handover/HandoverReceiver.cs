@@ -3,7 +3,9 @@ using System.Net;
 using Dts.AspNetCore.Connections;
 using Dts.AspNetCore.Control;
 using Dts.AspNetCore.Flow;
+using Dts.AspNetCore.Splice;
 using Dts.AspNetCore.Telemetry;
+using Dts.Core.Handover;
 using Dts.Core.Tcp;
 using Dts.Linux.Tcp;
 using Microsoft.Extensions.Logging;
@@ -22,14 +24,15 @@ internal sealed partial class HandoverReceiver(
     ConnectionAdopter adopter,
     DtsTelemetry telemetry,
     TimeProvider time,
-    ILogger<HandoverReceiver> logger)
+    ILogger<HandoverReceiver> logger,
+    SpliceReceiver? splice = null)
 {
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, Entry> _seen = new();
     private readonly DtsOptions _options = options.Value;
     private long _nextSweep;
 
-    public Task<HandoverReply> ApplyAsync(HandoverRequest request)
+    public async Task<HandoverReply> ApplyAsync(HandoverRequest request)
     {
         Sweep();
         var entry = new Entry(time.GetUtcNow());
@@ -38,12 +41,20 @@ internal sealed partial class HandoverReceiver(
         {
             // A duplicate: answer what the first delivery answered (or will answer).
             return existing.Cancelled
-                ? Task.FromResult(new HandoverReply { Accepted = false, Reason = "cancelled" })
-                : existing.Reply.Task;
+                ? new HandoverReply { Accepted = false, Reason = "cancelled" }
+                : await existing.Reply.Task.ConfigureAwait(false);
         }
-        var reply = Apply(request);
+        HandoverReply reply;
+        try
+        {
+            reply = await ApplyAsyncCore(request).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            reply = Refuse(request, ex.GetType().Name + ": " + ex.Message);
+        }
         entry.Reply.TrySetResult(reply);
-        return entry.Reply.Task;
+        return reply;
     }
 
     public async Task<CancelReply> CancelAsync(CancelRequest request)
@@ -58,7 +69,7 @@ internal sealed partial class HandoverReceiver(
         return new CancelReply { WasApplied = reply.Accepted };
     }
 
-    private HandoverReply Apply(HandoverRequest request)
+    private async Task<HandoverReply> ApplyAsyncCore(HandoverRequest request)
     {
         if (!string.Equals(request.Mechanism, _options.Mechanism.ToString(), StringComparison.Ordinal))
         {
@@ -66,11 +77,26 @@ internal sealed partial class HandoverReceiver(
         }
         if (request.Repair is null)
         {
-            return Refuse(request, "no TCP_REPAIR state");
+            return Refuse(request, "no TCP state");
         }
         if (!adopter.IsReady)
         {
             return Refuse(request, "the VIP listener is not bound");
+        }
+        if (_options.Mechanism == HandoverMechanism.Splice)
+        {
+            if (splice is null)
+            {
+                return Refuse(request, "Splice is not set up on this node");
+            }
+            var spliceStarted = time.GetTimestamp();
+            var (accepted, reason) = await splice.ApplyAsync(request, HandoverMessages.FlowOf(request)).ConfigureAwait(false);
+            if (!accepted)
+            {
+                return Refuse(request, reason);
+            }
+            telemetry.HandoverReceived(time.GetElapsedTime(spliceStarted), TimeSpan.Zero);
+            return new HandoverReply { Accepted = true };
         }
 
         var started = time.GetTimestamp();
@@ -87,14 +113,22 @@ internal sealed partial class HandoverReceiver(
         }
         var restored = time.GetTimestamp();
 
-        if (!adopter.TryAdopt(socket, new AdoptedConnectionInfo(request.OriginNode, request.HandoverId)))
+        try
         {
-            // Close without a sound: back into repair mode first.
+            flows.AddHandedIn(flow);
+            if (!adopter.TryAdopt(socket, new AdoptedConnectionInfo(request.OriginNode, request.HandoverId)))
+            {
+                throw new InvalidOperationException("Kestrel did not take the connection");
+            }
+        }
+        catch (Exception ex)
+        {
+            // Close without a sound (back into repair mode first) and give the flow back to the origin.
             TcpRepair.Freeze(socket.SafeHandle);
             socket.Dispose();
-            return Refuse(request, "Kestrel did not take the connection");
+            flows.RemoveHandedIn(flow);
+            return Refuse(request, ex.Message);
         }
-        flows.AddHandedIn(flow);
         var done = time.GetTimestamp();
         telemetry.HandoverReceived(time.GetElapsedTime(started, restored), time.GetElapsedTime(restored, done));
         Log.Adopted(logger, request.HandoverId, flow, request.OriginNode);

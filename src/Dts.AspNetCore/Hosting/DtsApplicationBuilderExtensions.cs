@@ -1,8 +1,10 @@
 using Dts.AspNetCore;
+using Dts.AspNetCore.Configuration;
 using Dts.AspNetCore.Control;
 using Dts.AspNetCore.Dispatch;
 using Dts.AspNetCore.Telemetry;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +25,12 @@ public static class DtsApplicationBuilderExtensions
         if (!options.Enabled)
         {
             return app;
+        }
+        var keepAlive = app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.KeepAliveTimeout;
+        if (options.FlowIdleTimeout <= keepAlive)
+        {
+            throw new OptionsValidationException(DtsOptions.SectionName, typeof(DtsOptions),
+                [DtsOptionsValidator.KeepAliveError(options.FlowIdleTimeout, keepAlive)]);
         }
         _ = app.Services.GetRequiredService<DispatchPipeline>();
         app.UseMiddleware<DtsDispatchMiddleware>();

@@ -7,10 +7,14 @@ using Dts.AspNetCore.Dispatch;
 using Dts.AspNetCore.Fallback;
 using Dts.AspNetCore.Flow;
 using Dts.AspNetCore.Handover;
+using Dts.AspNetCore.Splice;
 using Dts.AspNetCore.Telemetry;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Dts.Core.Handover;
+using Dts.Linux.Tcp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -52,6 +56,9 @@ public static class DtsWebApplicationBuilderExtensions
         services.TryAddSingleton<ConnectionAdopter>();
         services.TryAddSingleton<FlowOwnership>();
         services.AddHostedService(sp => sp.GetRequiredService<FlowOwnership>());
+        services.TryAddSingleton<SpliceEngine>();
+        services.TryAddSingleton<SpliceReceiver>();
+        services.AddHostedService(sp => sp.GetRequiredService<SpliceEngine>());
         // Registered last, so Kestrel tries it before the plain socket transport.
         services.AddSingleton<IConnectionListenerFactory, AdoptingListenerFactory>();
 
@@ -59,6 +66,19 @@ public static class DtsWebApplicationBuilderExtensions
         if (options.Enabled)
         {
             builder.WebHost.ConfigureKestrel((_, kestrel) => ConfigureEndpoints(kestrel, options));
+            if (options.Mechanism == HandoverMechanism.Splice)
+            {
+                // Splice replays the client's SYN on the target: the VIP listener keeps it (TCP_SAVE_SYN).
+                services.Configure<SocketTransportOptions>(transport => transport.CreateBoundListenSocket = endpoint =>
+                {
+                    var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                    if (endpoint is IPEndPoint ip && ip.Port == options.Port && ip.Address.ToString() == options.Vip)
+                    {
+                        TcpRepair.EnableSaveSyn(socket);
+                    }
+                    return socket;
+                });
+            }
         }
 
         return services.AddReverseProxy()
@@ -75,7 +95,8 @@ public static class DtsWebApplicationBuilderExtensions
         kestrel.Listen(vip, options.Port, listen =>
         {
             listen.Protocols = HttpProtocols.Http1;
-            listen.Use(next => new DtsConnectionMiddleware(next, options).OnConnectionAsync);
+            var splice = listen.ApplicationServices.GetRequiredService<SpliceEngine>();
+            listen.Use(next => new DtsConnectionMiddleware(next, options, splice).OnConnectionAsync);
         });
         kestrel.Listen(unicast, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         kestrel.Listen(unicast, options.ControlPort, listen =>

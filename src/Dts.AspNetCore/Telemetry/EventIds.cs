@@ -10,4 +10,6 @@ internal static class EventIds
     public const int AnswerLost = 5;
     public const int FallbackError = 6;
     public const int Dispatched = 7;
+    public const int SpliceSwept = 8;
+    public const int SpliceRefused = 9;
 }

@@ -44,7 +44,8 @@ public readonly record struct SpliceRules(uint SeqDelta, uint TsDelta, byte Targ
     /// <see cref="SpliceTranslator.TranslateEgress(Span{byte}, in SpliceRules, bool)"/> with this and then with the
     /// inverse restores SEG.SEQ and TSval exactly (and the window field when no rounding or clamping happened).
     /// </summary>
-    public SpliceRules Inverse => new(unchecked(0u - SeqDelta), unchecked(0u - TsDelta), OriginRcvWscale, TargetRcvWscale);
+    /// <remarks>A method, not a property: a record's ToString prints properties, and the inverse's inverse is this.</remarks>
+    public SpliceRules Invert() => new(unchecked(0u - SeqDelta), unchecked(0u - TsDelta), OriginRcvWscale, TargetRcvWscale);
 
     /// <summary>
     /// Builds the rules from two snapshots taken at the same instant of the flow: the origin's and the target's

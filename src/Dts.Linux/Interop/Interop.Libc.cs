@@ -11,21 +11,31 @@ internal static partial class Interop
         internal const int EINTR = 4;
         internal const int EAGAIN = 11;
         internal const int EINVAL = 22;
+        internal const int ENOBUFS = 105;
 
         // <bits/socket.h>, <asm-generic/socket.h>
         internal const int AF_INET = 2;
         internal const int AF_INET6 = 10;
         internal const int SOCK_STREAM = 1;
+        internal const int SOCK_RAW = 3;
         internal const int SOCK_CLOEXEC = 0x80000;
         internal const int IPPROTO_TCP = 6;
+        internal const int IPPROTO_IP = 0;
+        internal const int IPPROTO_IPV6 = 41;
+        internal const int IPPROTO_RAW = 255;
         internal const int SOL_SOCKET = 1;
         internal const int SO_SNDBUF = 7;
         internal const int SO_RCVBUF = 8;
+        internal const int SO_RCVTIMEO = 20;
         internal const int SO_SNDBUFFORCE = 32;
         internal const int SO_RCVBUFFORCE = 33;
         internal const int SO_PEEK_OFF = 42;
         internal const int MSG_PEEK = 0x2;
         internal const int MSG_DONTWAIT = 0x40;
+
+        // <netinet/in.h>: IP_HDRINCL at level IPPROTO_IP, IPV6_HDRINCL at level IPPROTO_IPV6 (Linux 4.5+)
+        internal const int IP_HDRINCL = 3;
+        internal const int IPV6_HDRINCL = 36;
 
         // <linux/sockios.h>: SIOCINQ = FIONREAD, SIOCOUTQ = TIOCOUTQ
         internal const uint SIOCINQ = 0x541B;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Net;
 using System.Net.Sockets;
 using Dts.Core.Tcp;
@@ -45,42 +46,72 @@ public sealed partial class NftFlowTable
     }
 
     /// <summary>The whole ruleset as one transaction: each table is created if missing, deleted, then defined.</summary>
-    internal string BuildRuleset()
+    /// <summary>The most elements a flow set holds (nft's default for dynamic sets is 65535).</summary>
+    internal const int SetSize = 1 << 20;
+
+    /// <summary>
+    /// The table as one atomic nft batch. With <paramref name="reconcile"/>, existing sets and their elements are
+    /// kept (a restarted node must keep protecting the flows it handed out) and only the chains' rules are
+    /// replaced; otherwise the tables are deleted and created anew.
+    /// </summary>
+    internal string BuildRuleset(bool reconcile = true)
     {
         NftFlowTableOptions o = Options;
+        string t = $"inet {o.TableName}";
         string vip = o.Vip.ToString();
         string match = $"ip daddr {vip} tcp dport {o.Port}";
+        string reply = $"ip saddr {vip} tcp sport {o.Port}";
         string idle = _idleTimeout;
         string seed = o.HashSeed.ToString("x8", CultureInfo.InvariantCulture);
         string mac = string.Join(':', MulticastMacFor(o.Vip).GetAddressBytes().Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
-        return string.Create(CultureInfo.InvariantCulture, $$"""
-            add table inet {{o.TableName}}
-            delete table inet {{o.TableName}}
-            table inet {{o.TableName}} {
-              set handed_out { type ipv4_addr . inet_service; flags timeout,dynamic; timeout {{idle}}; }
-              set handed_in { type ipv4_addr . inet_service; flags timeout,dynamic; timeout {{idle}}; }
-              chain pre {
-                type filter hook prerouting priority -300; policy accept;
-                ip daddr {{vip}} meta pkttype multicast meta pkttype set host
-                {{match}} ip saddr . tcp sport @handed_out update @handed_out { ip saddr . tcp sport timeout {{idle}} } drop
-                {{match}} ip saddr . tcp sport @handed_in update @handed_in { ip saddr . tcp sport timeout {{idle}} } accept
-                {{match}} jhash ip saddr . tcp sport mod {{o.NodeCount}} seed 0x{{seed}} != {{o.NodeIndex}} drop
-              }
-              chain out {
-                type filter hook output priority -300; policy accept;
-                ip saddr {{vip}} tcp sport {{o.Port}} ip daddr . tcp dport @handed_out drop
-                ip saddr {{vip}} tcp sport {{o.Port}} ip daddr . tcp dport @handed_in update @handed_in { ip daddr . tcp dport timeout {{idle}} }
-              }
-            }
-            add table arp {{o.TableName}}_arp
-            delete table arp {{o.TableName}}_arp
-            table arp {{o.TableName}}_arp {
-              chain out {
-                type filter hook output priority 0; policy accept;
-                arp operation reply arp saddr ip {{vip}} arp saddr ether set {{mac}}
-              }
-            }
+        string mark = o.SpliceMark is { } m ? "0x" + m.ToString("x", CultureInfo.InvariantCulture) : "";
+        string setSpec = $"{{ type ipv4_addr . inet_service; flags timeout,dynamic; timeout {idle}; size {SetSize}; }}";
+        var sets = o.SpliceMark is null ? new[] { "handed_out", "handed_in" } : new[] { "handed_out", "handed_in", "spliced" };
 
-            """);
+        var b = new StringBuilder();
+        b.Append(CultureInfo.InvariantCulture, $"add table {t}\n");
+        if (!reconcile)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"delete table {t}\nadd table {t}\n");
+        }
+        foreach (string set in sets)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"add set {t} {set} {setSpec}\n");
+        }
+        b.Append(CultureInfo.InvariantCulture, $"add chain {t} pre {{ type filter hook prerouting priority -300; policy accept; }}\n");
+        b.Append(CultureInfo.InvariantCulture, $"add chain {t} out {{ type filter hook output priority -300; policy accept; }}\n");
+        b.Append(CultureInfo.InvariantCulture, $"flush chain {t} pre\nflush chain {t} out\n");
+
+        void Pre(string rule) => b.Append(CultureInfo.InvariantCulture, $"add rule {t} pre {rule}\n");
+        void Out(string rule) => b.Append(CultureInfo.InvariantCulture, $"add rule {t} out {rule}\n");
+
+        Pre($"ip daddr {vip} meta pkttype multicast meta pkttype set host");
+        if (o.SpliceMark is not null)
+        {
+            // The target's own injected handshake (and local clients) arrive on lo: never filtered or translated.
+            Pre($"iif \"lo\" {match} accept");
+        }
+        // A pure SYN starts a new connection on that 4-tuple (every node sees it): whatever an earlier
+        // connection on the same client port left in the sets is stale and must not black-hole this one.
+        Pre($"{match} tcp flags & (syn | ack) == syn " + string.Join(' ', sets.Select(set => $"delete @{set} {{ ip saddr . tcp sport }}")));
+        if (o.SpliceMark is not null)
+        {
+            Pre($"{match} ip saddr . tcp sport @spliced update @spliced {{ ip saddr . tcp sport timeout {idle} }} meta mark set {mark}");
+        }
+        Pre($"{match} ip saddr . tcp sport @handed_out update @handed_out {{ ip saddr . tcp sport timeout {idle} }} drop");
+        Pre($"{match} ip saddr . tcp sport @handed_in update @handed_in {{ ip saddr . tcp sport timeout {idle} }} accept");
+        Pre($"{match} jhash ip saddr . tcp sport mod {o.NodeCount} seed 0x{seed} != {o.NodeIndex} drop");
+        Out($"{reply} ip daddr . tcp dport @handed_out drop");
+        Out($"{reply} ip daddr . tcp dport @handed_in update @handed_in {{ ip daddr . tcp dport timeout {idle} }}");
+        if (o.SpliceMark is not null)
+        {
+            Out($"{reply} ip daddr . tcp dport @spliced meta mark set {mark}");
+        }
+
+        string arp = $"arp {o.TableName}_arp";
+        b.Append(CultureInfo.InvariantCulture, $"add table {arp}\ndelete table {arp}\nadd table {arp}\n");
+        b.Append(CultureInfo.InvariantCulture, $"add chain {arp} out {{ type filter hook output priority 0; policy accept; }}\n");
+        b.Append(CultureInfo.InvariantCulture, $"add rule {arp} out arp operation reply arp saddr ip {vip} arp saddr ether set {mac}\n");
+        return b.ToString();
     }
 }

@@ -71,12 +71,21 @@ public sealed partial class NftFlowTable : IDisposable
     }
 
     /// <summary>
-    /// Installs or replaces both tables in one atomic transaction (<c>add table</c> + <c>delete table</c> +
-    /// the full definition), so running it again, or after a restart, leaves exactly one correct copy.
-    /// Replacing empties the sets.
+    /// Installs both tables in one atomic transaction, reconciling what is there: when the sets already exist
+    /// with the same definition they keep their elements (a restarted node keeps dropping the flows it had
+    /// handed out, instead of resetting them) and only the chains' rules are replaced; otherwise both tables
+    /// are replaced, which empties the sets. Running it again leaves exactly one correct copy.
     /// </summary>
     /// <exception cref="NftException">libnftables rejected the ruleset.</exception>
-    public void Install() => _nft.Run(BuildRuleset());
+    public void Install()
+    {
+        // Keep the sets (and the flows they protect) when the table is already there with the same sets;
+        // replace everything when their definition changed.
+        if (!_nft.TryRun(BuildRuleset(reconcile: true), out _, out _))
+        {
+            _nft.Run(BuildRuleset(reconcile: false));
+        }
+    }
 
     /// <summary>Removes both tables; removing tables that do not exist is not an error.</summary>
     /// <exception cref="NftException">libnftables rejected the command.</exception>
@@ -101,6 +110,21 @@ public sealed partial class NftFlowTable : IDisposable
     /// <summary>Removes <paramref name="flow"/> from handed_in; a missing element is not an error.</summary>
     /// <exception cref="NftException">libnftables rejected the command.</exception>
     public void RemoveHandedIn(FlowKey flow) => RemoveElement("handed_in", flow);
+
+    /// <summary>Adds the flow to <c>spliced</c>: its packets are marked for the Splice NFQUEUE from now on.</summary>
+    /// <exception cref="InvalidOperationException">The table was built without <see cref="NftFlowTableOptions.SpliceMark"/>.</exception>
+    /// <exception cref="NftException">libnftables refused the command.</exception>
+    public void AddSpliced(FlowKey flow)
+    {
+        if (Options.SpliceMark is null)
+        {
+            throw new InvalidOperationException("This flow table has no Splice rules (SpliceMark is not set).");
+        }
+        AddElement("spliced", flow);
+    }
+
+    /// <summary>True when the flow is in <c>spliced</c>.</summary>
+    public bool ContainsSpliced(FlowKey flow) => Options.SpliceMark is not null && ContainsElement("spliced", flow);
 
     /// <summary>True when handed_out holds <paramref name="flow"/> (<c>get element</c>).</summary>
     /// <exception cref="NftException">libnftables rejected the command.</exception>

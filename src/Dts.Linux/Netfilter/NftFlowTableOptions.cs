@@ -24,6 +24,13 @@ public sealed record NftFlowTableOptions
     /// refreshes it. Rounded to milliseconds.</summary>
     public TimeSpan FlowIdleTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// When set, the table also has a <c>spliced</c> set whose flows' packets (both directions) get this packet
+    /// mark, which the Splice NFQUEUE steering matches; packets arriving on <c>lo</c> (the target's own injected
+    /// handshake) pass regardless of ownership and are never marked. Null (default): no Splice rules.
+    /// </summary>
+    public uint? SpliceMark { get; init; }
+
     /// <summary>The <c>inet</c> table's name; the ARP table is named <c>&lt;TableName&gt;_arp</c>.</summary>
     public string TableName { get; init; } = "dts";
 }

@@ -3,22 +3,25 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Dts.Core.Tcp;
+using Dts.Linux.Netfilter;
 using Dts.Linux.Tcp;
 
 namespace Dts.Linux.Tests.Interop;
 
 /// <summary>
-/// Compiles a C probe against this machine's headers (gcc, linux/tcp.h, glibc) and compares every constant
-/// in Interop.Libc and every struct layout Dts.Linux relies on (the Tmds.LibC ConstantsTests idea).
+/// Compiles a C probe against this machine's headers (gcc, linux/tcp.h, linux/netfilter/nfnetlink_queue.h, glibc)
+/// and compares every constant in Interop.Libc and Interop.NetfilterQueue and every struct layout Dts.Linux relies on (the Tmds.LibC ConstantsTests idea).
 /// </summary>
 public sealed class KernelHeaderTests
 {
     private static readonly Lazy<Dictionary<string, long>> Probe = new(CompileAndRunProbe);
 
-    [Fact]
-    public void Constants_MatchHeaders_AllOfThem()
+    [Theory]
+    [InlineData(typeof(global::Interop.Libc))]
+    [InlineData(typeof(global::Interop.NetfilterQueue))]
+    public void Constants_MatchHeaders_AllOfThem(Type interop)
     {
-        FieldInfo[] constants = typeof(global::Interop.Libc)
+        FieldInfo[] constants = interop
             .GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
             .Where(f => f.IsLiteral && f.Name != "LibraryName")
             .ToArray();
@@ -41,6 +44,15 @@ public sealed class KernelHeaderTests
     }
 
     [Fact]
+    public void NetfilterHook_MatchesNfInetHooks()
+    {
+        foreach (NetfilterHook hook in Enum.GetValues<NetfilterHook>())
+        {
+            Assert.Equal(Probe.Value[$"hook.{hook}"], (long)hook);
+        }
+    }
+
+    [Fact]
     public void StructLayouts_MatchHeaders()
     {
         Dictionary<string, long> p = Probe.Value;
@@ -48,6 +60,13 @@ public sealed class KernelHeaderTests
         Assert.Equal(p["sizeof(tcp_repair_opt)"], Unsafe.SizeOf<global::Interop.Libc.tcp_repair_opt>());
         Assert.Equal(p["sizeof(sockaddr_in)"], Unsafe.SizeOf<global::Interop.Libc.sockaddr_in>());
         Assert.Equal(p["sizeof(sockaddr_in6)"], Unsafe.SizeOf<global::Interop.Libc.sockaddr_in6>());
+        Assert.Equal(p["sizeof(timeval)"], Unsafe.SizeOf<global::Interop.Libc.timeval>());
+        Assert.Equal(p["sizeof(nfqnl_msg_packet_hdr)"], Unsafe.SizeOf<global::Interop.NetfilterQueue.nfqnl_msg_packet_hdr>());
+        foreach (string field in new[] { "packet_id", "hw_protocol", "hook" })
+        {
+            Assert.Equal(p[$"offsetof(nfqnl_msg_packet_hdr.{field})"], (long)Marshal.OffsetOf<global::Interop.NetfilterQueue.nfqnl_msg_packet_hdr>(field));
+        }
+
         foreach (string field in new[] { "snd_wl1", "snd_wnd", "max_window", "rcv_wnd", "rcv_wup" })
         {
             Assert.Equal(p[$"offsetof(tcp_repair_window.{field})"], (long)Marshal.OffsetOf<TcpRepairWindow>(field));
@@ -80,7 +99,7 @@ public sealed class KernelHeaderTests
             string src = Path.Combine(AppContext.BaseDirectory, "Interop", "Probe");
             string exe = Path.Combine(dir, "probe");
             Infrastructure.Shell.Run("gcc", "-Wall", "-Werror", "-o", exe,
-                Path.Combine(src, "probe_libc.c"), Path.Combine(src, "probe_linux.c"));
+                Path.Combine(src, "probe_libc.c"), Path.Combine(src, "probe_linux.c"), Path.Combine(src, "probe_netfilter.c"));
             return Infrastructure.Shell.Run(exe)
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => line.Split(' '))

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Dts.Core.Tcp;
 using Dts.Linux.Namespaces;
 using Dts.Linux.Netfilter;
+using Dts.Linux.Tcp;
 using Dts.Linux.Tests.Infrastructure;
 
 namespace Dts.Linux.Tests.Netfilter;
@@ -44,13 +45,17 @@ public sealed partial class NftFlowTablePacketTests : IDisposable
         Assert.Contains(true, passed);
         Assert.Contains(false, passed); // 24 flows, 2 nodes: P(all on one node) = 2^-23
 
+        // A SYN starts a new connection on its 4-tuple: elements an earlier connection left are deleted
+        // (on every node, which all see the SYN) and the hash alone decides.
         int dropped = ports[Array.IndexOf(passed, false)];
         table.AddHandedIn(Flow(dropped));
-        Assert.True(Probe([dropped])[0], "a handed_in flow passes although another node owns its hash");
+        Assert.False(Probe([dropped])[0], "a SYN is judged by the hash, not by a stale handed_in");
+        Assert.False(table.ContainsHandedIn(Flow(dropped)), "the SYN deleted the stale handed_in element");
 
         int owned = ports[Array.IndexOf(passed, true)];
         table.AddHandedOut(Flow(owned));
-        Assert.False(Probe([owned])[0], "a handed_out flow is dropped although this node owns its hash");
+        Assert.True(Probe([owned])[0], "a SYN of a new connection is not black-holed by a stale handed_out");
+        Assert.False(table.ContainsHandedOut(Flow(owned)), "the SYN deleted the stale handed_out element");
     }
 
     [RootFact]
@@ -65,9 +70,15 @@ public sealed partial class NftFlowTablePacketTests : IDisposable
         Assert.InRange(Expires(table, "handed_out", 42001), 0, Idle - 2);
         Assert.InRange(Expires(table, "handed_in", 42002), 0, Idle - 2);
 
-        // Refreshed: expiry ≈ Idle − (time since the packet). Not refreshed it would be ≥ 2 s lower.
+        // Refreshed by the flow's (non-SYN) packets: expiry ≈ Idle − (time since the packet). Not refreshed it
+        // would be ≥ 2 s lower.
         long start = Stopwatch.GetTimestamp();
-        Assert.Equal([false, true], Probe([42001, 42002]));
+        using (var injector = _ns.Run(() => new RawInjector()))
+        {
+            injector.Send(Ack(42001));
+            injector.Send(Ack(42002));
+        }
+        Thread.Sleep(50);
         double outAfter = Expires(table, "handed_out", 42001);
         double inAfter = Expires(table, "handed_in", 42002);
         double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -100,6 +111,26 @@ public sealed partial class NftFlowTablePacketTests : IDisposable
     }
 
     /// <summary>Seconds until the element for <paramref name="clientPort"/> expires, from <c>list set</c>.</summary>
+    /// <summary>A bare ACK from the client to the VIP (20-byte IPv4 + 20-byte TCP header); nft matches it before any checksum check.</summary>
+    private static byte[] Ack(int clientPort)
+    {
+        var packet = new byte[40];
+        packet[0] = 0x45;
+        packet[3] = 40;
+        packet[8] = 64;
+        packet[9] = 6;
+        ClientAddress.GetAddressBytes().CopyTo(packet, 12);
+        Vip.GetAddressBytes().CopyTo(packet, 16);
+        packet[20] = (byte)(clientPort >> 8);
+        packet[21] = (byte)clientPort;
+        packet[22] = Port >> 8;
+        packet[23] = Port & 0xff;
+        packet[32] = 5 << 4;
+        packet[33] = 0x10; // ACK
+        packet[35] = 0xff; // window
+        return packet;
+    }
+
     private static double Expires(NftFlowTable table, string set, int clientPort)
     {
         string listing = table.ListSet(set);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -12,11 +13,13 @@
 #define PN(csname, name) printf("%s %lld\n", csname, (long long)(name))
 
 void probe_linux(void);
+void probe_netfilter(void);
 
 int main(void)
 {
-    P(EPERM); P(ENOENT); P(EINTR); P(EAGAIN); P(EINVAL);
+    P(EPERM); P(ENOENT); P(EINTR); P(EAGAIN); P(EINVAL); P(ENOBUFS);
     P(AF_INET); P(AF_INET6); P(SOCK_STREAM); P(SOCK_CLOEXEC); P(IPPROTO_TCP); P(SOL_SOCKET);
+    P(SOCK_RAW); P(IPPROTO_IP); P(IPPROTO_IPV6); P(IPPROTO_RAW); P(IP_HDRINCL); P(IPV6_HDRINCL); P(SO_RCVTIMEO);
     P(SO_SNDBUF); P(SO_RCVBUF); P(SO_SNDBUFFORCE); P(SO_RCVBUFFORCE); P(SO_PEEK_OFF); P(MSG_PEEK); P(MSG_DONTWAIT);
     P(F_DUPFD_CLOEXEC); P(O_RDONLY); P(O_CLOEXEC); P(CLONE_NEWNET);
     PN("TCPOPT_MSS", TCPOPT_MAXSEG); PN("TCPOPT_WINDOW", TCPOPT_WINDOW);
@@ -24,6 +27,8 @@ int main(void)
     P(TCP_ESTABLISHED);
     printf("sizeof(sockaddr_in) %zu\n", sizeof(struct sockaddr_in));
     printf("sizeof(sockaddr_in6) %zu\n", sizeof(struct sockaddr_in6));
+    printf("sizeof(timeval) %zu\n", sizeof(struct timeval));
     probe_linux();
+    probe_netfilter();
     return 0;
 }

@@ -1,0 +1,191 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net;
+using Dts.AspNetCore.Connections;
+using Dts.AspNetCore.Telemetry;
+using Dts.Core.Handover;
+using Dts.Core.Packets;
+using Dts.Core.Splice;
+using Dts.Core.Tcp;
+using Dts.Linux.Netfilter;
+using Dts.Linux.Tcp;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dts.AspNetCore.Splice;
+
+/// <summary>
+/// The target's packet path for <see cref="HandoverMechanism.Splice"/> (ARCHITECTURE §3, "Target, Splice"):
+/// one NFQUEUE receives every packet of every spliced flow (the nft table marks them; iptables-nft steers
+/// the mark to the queue, without a bypass). A flow in handshake has nothing pass; an armed flow is
+/// translated by <see cref="SpliceFlowTable"/>; a marked packet of any other flow is dropped (fail closed).
+/// </summary>
+internal sealed partial class SpliceEngine(
+    IOptions<DtsOptions> options,
+    TimeProvider time,
+    ILogger<SpliceEngine> logger) : IHostedService, IDisposable
+{
+    /// <summary>The packet mark of spliced flows, and the NFQUEUE number they are steered to.</summary>
+    public const uint Mark = 0x7d5;
+
+    public const ushort QueueNumber = 2005;
+
+    private readonly DtsOptions _options = options.Value;
+    private readonly object _lock = new();
+    private readonly SpliceFlowTable _flows = new(options.Value.FlowIdleTimeout, TimeSpan.FromSeconds(60), time);
+    private readonly Dictionary<SpliceFlowKey, SpliceHandshake> _handshakes = [];
+    private readonly ConcurrentDictionary<FlowKey, AdoptedConnectionInfo> _arrivals = new();
+    private uint _vip;
+    private NfQueueSteering? _steering;
+    private NfQueue? _queue;
+    private RawInjector? _injector;
+    private ITimer? _sweeper;
+
+    public bool IsRunning => _queue?.IsRunning == true;
+
+    public RawInjector Injector => _injector ?? throw new InvalidOperationException("Splice is not running.");
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled || _options.Mechanism != HandoverMechanism.Splice)
+        {
+            return Task.CompletedTask;
+        }
+        _vip = BinaryPrimitives.ReadUInt32BigEndian(IPAddress.Parse(_options.Vip).GetAddressBytes());
+        _steering = new NfQueueSteering(new NfQueueSteeringOptions { QueueNumber = QueueNumber, Mark = Mark, IncludeIPv6 = false });
+        _steering.Install();
+        _queue = new NfQueue(new NfQueueOptions { QueueNumber = QueueNumber }, Handle);
+        _injector = new RawInjector();
+        _sweeper = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts capturing the flow's packets for a synthetic handshake.</summary>
+    public SpliceHandshake BeginHandshake(SpliceFlowKey key)
+    {
+        var handshake = new SpliceHandshake();
+        lock (_lock)
+        {
+            _handshakes[key] = handshake;
+        }
+        return handshake;
+    }
+
+    /// <summary>Ends the handshake; with <paramref name="rules"/> the flow is translated from now on, without it nothing of it passes.</summary>
+    public void EndHandshake(SpliceFlowKey key, SpliceRules? rules)
+    {
+        lock (_lock)
+        {
+            _handshakes.Remove(key);
+            if (rules is { } r)
+            {
+                _flows.TryAdd(key, r, time.GetTimestamp(), out _);
+            }
+        }
+    }
+
+    /// <summary>Tells the handshake the target's receive window shift (from its SYN-ACK).</summary>
+    public void Configure(SpliceHandshake handshake, byte targetWscale)
+    {
+        lock (_lock)
+        {
+            handshake.TargetWscale = targetWscale;
+        }
+    }
+
+    /// <summary>What the target has acknowledged so far (client sequence space).</summary>
+    public (bool HasAck, SeqNum Acked, SeqNum WindowEdge) Progress(SpliceHandshake handshake)
+    {
+        lock (_lock)
+        {
+            return (handshake.HasAck, handshake.Acked, handshake.WindowEdge);
+        }
+    }
+
+    /// <summary>Announces that the connection of <paramref name="flow"/> arrives by handover, before Kestrel accepts it.</summary>
+    public void ExpectArrival(FlowKey flow, AdoptedConnectionInfo info) => _arrivals[flow] = info;
+
+    public void ForgetArrival(FlowKey flow) => _arrivals.TryRemove(flow, out _);
+
+    /// <summary>The handover info of a connection Kestrel just accepted, if it arrived by a Splice handover.</summary>
+    public AdoptedConnectionInfo? TakeArrival(FlowKey flow) => _arrivals.TryRemove(flow, out var info) ? info : null;
+
+    public int FlowCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _flows.Count;
+            }
+        }
+    }
+
+    private PacketVerdict Handle(ref QueuedPacket packet)
+    {
+        var payload = packet.Payload;
+        if (!Ipv4Header.TryRead(payload, out var ip))
+        {
+            return PacketVerdict.Drop;
+        }
+        var egress = ip.SourceAddress == _vip;
+        if (!SpliceFlowKey.TryRead(payload, egress, out var key))
+        {
+            return PacketVerdict.Drop;
+        }
+        var now = time.GetTimestamp();
+        lock (_lock)
+        {
+            if (_handshakes.TryGetValue(key, out var handshake))
+            {
+                if (egress)
+                {
+                    handshake.ObserveEgress(payload);
+                }
+                return PacketVerdict.Drop;
+            }
+            var result = egress
+                ? _flows.TranslateEgress(payload, packet.ChecksumNotReady, now)
+                : _flows.TranslateIngress(payload, packet.ChecksumNotReady, now);
+            return result == TranslateResult.Translated ? PacketVerdict.AcceptModified : PacketVerdict.Drop;
+        }
+    }
+
+    private void Sweep()
+    {
+        int removed;
+        lock (_lock)
+        {
+            removed = _flows.Sweep(time.GetTimestamp());
+        }
+        if (removed > 0)
+        {
+            Log.Swept(logger, removed);
+        }
+    }
+
+    public void Dispose()
+    {
+        _sweeper?.Dispose();
+        _queue?.Dispose();
+        _queue = null;
+        _steering?.Uninstall();
+        _steering?.Dispose();
+        _steering = null;
+        _injector?.Dispose();
+        _injector = null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.SpliceSwept, LogLevel.Debug, "Splice: freed {Count} closed or idle flows")]
+        public static partial void Swept(ILogger logger, int count);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Buffers.Binary;
+using Dts.AspNetCore.Connections;
+using Dts.AspNetCore.Control;
+using Dts.AspNetCore.Flow;
+using Dts.AspNetCore.Handover;
+using Dts.AspNetCore.Telemetry;
+using Dts.Core.Packets;
+using Dts.Core.Splice;
+using Dts.Core.Tcp;
+using Microsoft.Extensions.Logging;
+
+namespace Dts.AspNetCore.Splice;
+
+/// <summary>
+/// The target's side of a <c>Splice</c> handover: replay the client's SYN into this node's own stack, steal
+/// the SYN-ACK, compute Δseq/Δts, inject the handshake ACK carrying the unconsumed bytes (within the window
+/// the target announces), and arm the translator. The app then accepts the connection from its ordinary
+/// listen socket. On any failure nothing of the flow ever reaches the client.
+/// </summary>
+internal sealed partial class SpliceReceiver(
+    SpliceEngine engine,
+    FlowOwnership flows,
+    TimeProvider time,
+    ILogger<SpliceReceiver> logger)
+{
+    /// <summary>How long each step (SYN-ACK, the injected bytes acknowledged) may take.</summary>
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>
+    /// Added to Δts so that the client never sees TSval go backwards (RFC 7323 §5, PAWS): the origin's clock
+    /// was read before the handover, the target's at its SYN-ACK; a forward jump of TSval is harmless.
+    /// </summary>
+    private const uint TsMarginMs = 1000;
+
+    public async Task<(bool Accepted, string Reason)> ApplyAsync(HandoverRequest request, FlowKey flow)
+    {
+        if (!engine.IsRunning)
+        {
+            return (false, "the Splice engine is not running");
+        }
+        var origin = HandoverMessages.StateOf(request.Repair);
+        if (!SplicePackets.TryPrepareSyn(request.SavedSyn.Span, origin.SackPermitted, origin.Timestamps, origin.WindowScaling, out var syn)
+            || !Ipv4Header.TryRead(syn, out var synIp) || !TcpHeader.TryRead(synIp.Payload, out var synTcp)
+            || synTcp.SourcePort != flow.Client.Port || !TcpSynOptions.TryParse(synTcp, out var synOptions))
+        {
+            return (false, "no usable saved SYN for the flow");
+        }
+        var clientIsn = synTcp.SequenceNumber;
+        var clientBytes = flow.Client.Address.GetAddressBytes();
+        var vipBytes = flow.Local.Address.GetAddressBytes();
+        var key = SpliceFlowKey.FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(clientBytes), (ushort)flow.Client.Port, (ushort)flow.Local.Port);
+
+        var handshake = engine.BeginHandshake(key);
+        var armed = false;
+        var next = clientIsn + 1;
+        SpliceHandshake.SynAck? synAck = null;
+        try
+        {
+            flows.AddSpliced(flow);
+            engine.Injector.Send(syn);
+            synAck = await handshake.SynAckReceived.WaitAsync(StepTimeout, time).ConfigureAwait(false);
+            var mismatch = Compare(synAck.Value.Options, origin);
+            if (mismatch is not null)
+            {
+                return (false, mismatch);
+            }
+            var targetWscale = synAck.Value.Options.WindowScale ?? 0;
+            engine.Configure(handshake, targetWscale);
+            var rules = SpliceRules.Create(
+                origin.SendSeq, synAck.Value.Isn + 1,
+                new SeqNum(origin.TsVal + TsMarginMs), new SeqNum(synAck.Value.TsVal ?? 0),
+                targetWscale, origin.WindowScaling ? origin.RcvWscale : (byte)0);
+
+            engine.ExpectArrival(flow, new AdoptedConnectionInfo(request.OriginNode, request.HandoverId));
+            var window = (ushort)Math.Min(ushort.MaxValue, origin.WindowScaling ? origin.Window.snd_wnd >> origin.SndWscale : origin.Window.snd_wnd);
+            (uint, uint)? timestamps = origin.Timestamps && synOptions.Timestamps is { } ts && synAck.Value.TsVal is { } tsEcr
+                ? (ts.Value.Value, tsEcr) : null;
+            next = await InjectAsync(handshake, clientBytes, vipBytes, flow, clientIsn + 1, synAck.Value, window, timestamps, origin.RecvQueue)
+                .ConfigureAwait(false);
+
+            engine.EndHandshake(key, rules);
+            armed = true;
+            flows.AddHandedIn(flow);
+            return (true, "");
+        }
+        catch (TimeoutException)
+        {
+            return (false, synAck is null ? "no SYN-ACK from this node's stack" : "the injected bytes were not acknowledged");
+        }
+        finally
+        {
+            if (!armed)
+            {
+                // The flow stays marked: nothing of the half-made connection passes (fail closed); an RST
+                // from "the client" makes this node's stack forget it.
+                engine.EndHandshake(key, null);
+                engine.ForgetArrival(flow);
+                if (synAck is { } s)
+                {
+                    var rst = new byte[SplicePackets.Length(0, timestamps: false)];
+                    SplicePackets.WriteAck(rst, clientBytes, vipBytes, (ushort)flow.Client.Port, (ushort)flow.Local.Port,
+                        next, s.Isn + 1, 0, null, default, TcpFlags.Rst);
+                    engine.Injector.Send(rst);
+                }
+                Log.Refused(logger, request.HandoverId, flow);
+            }
+        }
+    }
+
+    /// <summary>Sends the handshake ACK and the bytes, within the window the target announces; returns the next client sequence number.</summary>
+    private async Task<SeqNum> InjectAsync(SpliceHandshake handshake, byte[] client, byte[] vip, FlowKey flow, SeqNum next,
+        SpliceHandshake.SynAck synAck, ushort window, (uint, uint)? timestamps, ReadOnlyMemory<byte> stream)
+    {
+        var segmentSize = (synAck.Options.Mss ?? 536) - (timestamps is null ? 0 : 12);
+        var packet = new byte[SplicePackets.Length(segmentSize, timestamps is not null)];
+        var end = next + stream.Length;
+        var edge = next + synAck.Window; // a SYN-ACK's window is never scaled (RFC 7323 §2.2)
+        var sentAny = false;
+        var deadline = time.GetTimestamp() + (long)(StepTimeout.TotalSeconds * time.TimestampFrequency);
+        var start = next;
+        while (true)
+        {
+            while ((next < end && next < edge) || !sentAny)
+            {
+                var length = (int)Math.Min(Math.Min(segmentSize, end - next), Math.Max(0, edge - next));
+                var chunk = stream.Span.Slice(next - start, length);
+                var span = packet.AsSpan(0, SplicePackets.Length(length, timestamps is not null));
+                SplicePackets.WriteAck(span, client, vip, (ushort)flow.Client.Port, (ushort)flow.Local.Port,
+                    next, synAck.Isn + 1, window, timestamps, chunk);
+                engine.Injector.Send(span);
+                next += length;
+                sentAny = true;
+            }
+            var (hasAck, acked, windowEdge) = engine.Progress(handshake);
+            if (hasAck && acked >= end)
+            {
+                return next;
+            }
+            if (hasAck && windowEdge > edge)
+            {
+                edge = windowEdge;
+            }
+            if (time.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException();
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(1), time).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What the target agreed to must be what the client agreed to with the origin (wscale is rescaled).</summary>
+    private static string? Compare(TcpSynOptions target, TcpRepairState origin)
+    {
+        if (target.SackPermitted != origin.SackPermitted)
+        {
+            return $"SACK: origin {origin.SackPermitted}, target {target.SackPermitted}";
+        }
+        if ((target.Timestamps is not null) != origin.Timestamps)
+        {
+            return $"timestamps: origin {origin.Timestamps}, target {target.Timestamps is not null}";
+        }
+        if ((target.WindowScale is not null) != origin.WindowScaling)
+        {
+            return $"window scaling: origin {origin.WindowScaling}, target {target.WindowScale is not null}";
+        }
+        return null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.SpliceRefused, LogLevel.Information, "Splice handover {HandoverId} of {Flow} not applied")]
+        public static partial void Refused(ILogger logger, string handoverId, FlowKey flow);
+    }
+}

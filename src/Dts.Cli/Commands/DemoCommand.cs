@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Dts.Testbed.Demo;
+
+namespace Dts.Cli.Commands;
+
+/// <summary><c>dts demo</c>: the main job — a cluster, real clients, a report (Dts.Testbed's <see cref="DemoRunner"/>).</summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var mechanism = new Option<string>("--mechanism", "-m") { Description = "Handover mechanism.", DefaultValueFactory = _ => "Repair" };
+        mechanism.AcceptOnlyFromAmong("Repair", "Splice");
+        var nodes = new Option<int>("--nodes", "-n") { Description = "Number of nodes.", DefaultValueFactory = _ => 3 };
+        var quick = new Option<bool>("--quick") { Description = "Shorter load: 2 s per wrk run, fewer downloads and uploads (about half the time)." };
+        var keep = new Option<bool>("--keep") { Description = "Leave the testbed up afterwards (remove it with 'dts testbed down')." };
+
+        var demo = new Command("demo", "Bring a cluster up, drive curl and wrk through it from a client namespace, print a report, tear it down. "
+            + "Ends with 'dts-demo: requests=… handovers=… fallbacks=… errors=… bytes_ok=…'; exit code 1 on any error.")
+        {
+            mechanism, nodes, quick, keep,
+        };
+
+        // A synchronous action: System.CommandLine's own Ctrl+C handling would return 2 s after cancelling, cutting
+        // the teardown short. Here the signal only cancels the demo, which then removes the testbed and returns.
+        demo.SetAction(parse => CliErrors.RunAsync(async () =>
+        {
+            var options = (parse.GetValue(quick) ? DemoOptions.CreateQuick() : DemoOptions.CreateFull()) with
+            {
+                Mechanism = parse.GetValue(mechanism)!,
+                NodeCount = parse.GetValue(nodes),
+                Keep = parse.GetValue(keep),
+            };
+            var runner = new DemoRunner(options, Console.Out);
+
+            using var cts = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Cancel(context, cts));
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Cancel(context, cts));
+            var report = await runner.RunAsync(cts.Token);
+            return report.ExitCode;
+        }).GetAwaiter().GetResult());
+        return demo;
+    }
+
+    private static void Cancel(PosixSignalContext context, CancellationTokenSource cts)
+    {
+        context.Cancel = true;
+        if (!cts.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("dts: stopping the demo and tearing the testbed down…");
+            cts.Cancel();
+        }
+    }
+}
