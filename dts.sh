@@ -51,14 +51,14 @@ summarize() {
 run_tests() {
     local results rc summary passed failed
     results=$(mktemp -d /tmp/dts-test-results.XXXXXX)
-    dts testbed down --all >/dev/null || true
+    dts testbed down --leftovers >/dev/null || true
     set +e
     dotnet test Dts.Web.sln -c Release --no-build --results-directory "${results}" \
         --logger trx --logger "console;verbosity=minimal" \
         --blame-hang-timeout 10m --blame-hang-dump-type none 2>&1 | tee "${results}/console.log"
     rc=${PIPESTATUS[0]}
     set -e
-    dts testbed down --all >/dev/null || true
+    dts testbed down --leftovers >/dev/null || true
 
     summary=$(summarize "${results}/console.log")
     [[ -n ${summary} ]] || summary="tests: 0 passed, 0 failed, 0 skipped"
@@ -68,6 +68,7 @@ run_tests() {
         echo "dts.sh: tests failed (dotnet test exit ${rc}); results in ${results}" >&2
         exit 1
     fi
+    rm -rf "${results}"
     ((passed > 0)) || die "no test ran"
 }
 

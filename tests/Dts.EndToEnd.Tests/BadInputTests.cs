@@ -4,8 +4,7 @@ using Dts.EndToEnd.Tests.Infrastructure;
 namespace Dts.EndToEnd.Tests;
 
 /// <summary>(h) Bad input gets a clear answer from the origin and is never handed over.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class BadInputTests(ClusterFixture cluster)
+public abstract class BadInputTests(ClusterFixture cluster)
 {
     [RootFact]
     public async Task MalformedFirstRequest_Answered400ByOrigin_NoHandover()
@@ -40,3 +39,9 @@ public sealed class BadInputTests(ClusterFixture cluster)
         Assert.Equal(before, await cluster.SumAsync("handoversOut") + await cluster.SumAsync("handoverFailures"));
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class BadInputTestsRepair(ClusterFixture cluster) : BadInputTests(cluster);
+
+[Collection(SpliceClusterCollection.Name)]
+public sealed class BadInputTestsSplice(SpliceClusterFixture cluster) : BadInputTests(cluster);

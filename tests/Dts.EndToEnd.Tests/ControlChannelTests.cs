@@ -7,8 +7,7 @@ using Dts.EndToEnd.Tests.Infrastructure;
 namespace Dts.EndToEnd.Tests;
 
 /// <summary>(i) The control channel (gRPC over mutual TLS) talks only to peers with a cluster certificate.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class ControlChannelTests(ClusterFixture cluster)
+public abstract class ControlChannelTests(ClusterFixture cluster)
 {
     // HTTP/2 connection preface (RFC 9113 §3.4) followed by an empty SETTINGS frame.
     private static readonly byte[] Preface =
@@ -65,3 +64,9 @@ public sealed class ControlChannelTests(ClusterFixture cluster)
         }
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class ControlChannelTestsRepair(ClusterFixture cluster) : ControlChannelTests(cluster);
+
+[Collection(SpliceClusterCollection.Name)]
+public sealed class ControlChannelTestsSplice(SpliceClusterFixture cluster) : ControlChannelTests(cluster);

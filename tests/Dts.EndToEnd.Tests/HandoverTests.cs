@@ -7,8 +7,7 @@ using Dts.EndToEnd.Tests.Infrastructure;
 namespace Dts.EndToEnd.Tests;
 
 /// <summary>(b)–(e): what travels with a handed-over connection arrives intact, in order, at the target.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class HandoverTests(ClusterFixture cluster)
+public abstract class HandoverTests(ClusterFixture cluster)
 {
     private const long DownloadBytes = 64L << 20;
 
@@ -118,3 +117,9 @@ public sealed class HandoverTests(ClusterFixture cluster)
         Assert.EndsWith(expected + "\n", text);
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class HandoverTestsRepair(ClusterFixture cluster) : HandoverTests(cluster);
+
+[Collection(SpliceClusterCollection.Name)]
+public sealed class HandoverTestsSplice(SpliceClusterFixture cluster) : HandoverTests(cluster);

@@ -10,12 +10,23 @@ public sealed class FailureClusterFixture : ClusterFixture;
 [CollectionDefinition(Name)]
 public sealed class FailureClusterCollection : ICollectionFixture<FailureClusterFixture>
 {
-    public const string Name = "cluster with a node to kill";
+    public const string Name = "cluster with a node to kill (Repair)";
+}
+
+/// <summary>The same for Splice.</summary>
+public sealed class SpliceFailureClusterFixture : ClusterFixture
+{
+    protected override string Mechanism => "Splice";
+}
+
+[CollectionDefinition(Name)]
+public sealed class SpliceFailureClusterCollection : ICollectionFixture<SpliceFailureClusterFixture>
+{
+    public const string Name = "cluster with a node to kill (Splice)";
 }
 
 /// <summary>(g) A dead target never makes a request hang: the fallback or a clear error, within a bound.</summary>
-[Collection(FailureClusterCollection.Name)]
-public sealed class NodeFailureTests(FailureClusterFixture cluster)
+public abstract class NodeFailureTests(ClusterFixture cluster)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
 
@@ -62,3 +73,9 @@ public sealed class NodeFailureTests(FailureClusterFixture cluster)
         Assert.True(served, "n3 did not serve again after its restart\n" + cluster.Logs());
     }
 }
+
+[Collection(FailureClusterCollection.Name)]
+public sealed class NodeFailureTestsRepair(FailureClusterFixture cluster) : NodeFailureTests(cluster);
+
+[Collection(SpliceFailureClusterCollection.Name)]
+public sealed class NodeFailureTestsSplice(SpliceFailureClusterFixture cluster) : NodeFailureTests(cluster);

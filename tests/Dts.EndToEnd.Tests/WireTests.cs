@@ -1,10 +1,10 @@
+using Dts.Core.Tcp;
 using Dts.EndToEnd.Tests.Infrastructure;
 
 namespace Dts.EndToEnd.Tests;
 
 /// <summary>(f) On the wire, a handover is invisible: one SYN-ACK, no RST, and nothing from the origin after the target took over.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class WireTests(ClusterFixture cluster)
+public abstract class WireTests(ClusterFixture cluster)
 {
     [RootFact]
     public async Task Capture_HandedOverConnections_NoRstNoOriginFinNoSecondSynAck()
@@ -37,7 +37,26 @@ public sealed class WireTests(ClusterFixture cluster)
             Assert.All(fromVip.Skip(firstOfTarget), s => Assert.NotEqual(originMac, s.SourceMac));
             Assert.DoesNotContain(fromVip, s => s.SourceMac == originMac && (s.Fin || s.PayloadLength > 0));
             Assert.Single(fromVip.Select(s => s.SourceMac).Distinct(), m => m != originMac);
+
+            // TSval never goes backwards across the handover (RFC 7323 §5.3: the client's PAWS would drop it).
+            var tsVals = fromVip.Where(s => s.TsVal is not null).Select(s => new SeqNum(s.TsVal!.Value)).ToList();
+            Assert.All(tsVals.Zip(tsVals.Skip(1)), pair => Assert.True(pair.Second >= pair.First, $"TSval {pair.First} then {pair.Second}"));
+            if (cluster.MechanismName == "Splice")
+            {
+                // Every packet the target sent went through the translator, which leaves a complete checksum.
+                // tcpdump sees packets after GRO: a merged packet (more than one MSS) carries a stale header
+                // checksum by design, so only single segments are checked.
+                var single = fromVip.Skip(firstOfTarget).Where(s => s.PayloadLength <= Capture.MaxSegmentPayload).ToList();
+                Assert.NotEmpty(single);
+                Assert.All(single, s => Assert.True(s.ChecksumValid, "a translated segment has a bad checksum"));
+            }
         }
         Assert.True(handedOver > 0, "no connection out of 12 was handed over");
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class WireTestsRepair(ClusterFixture cluster) : WireTests(cluster);
+
+[Collection(SpliceClusterCollection.Name)]
+public sealed class WireTestsSplice(SpliceClusterFixture cluster) : WireTests(cluster);

@@ -35,7 +35,7 @@ internal sealed partial class HandoverReceiver(
     public async Task<HandoverReply> ApplyAsync(HandoverRequest request)
     {
         Sweep();
-        var entry = new Entry(time.GetUtcNow());
+        var entry = new Entry(time.GetUtcNow(), time.GetTimestamp());
         var existing = _seen.GetOrAdd(request.HandoverId, entry);
         if (!ReferenceEquals(existing, entry))
         {
@@ -47,7 +47,7 @@ internal sealed partial class HandoverReceiver(
         HandoverReply reply;
         try
         {
-            reply = await ApplyAsyncCore(request).ConfigureAwait(false);
+            reply = await ApplyAsyncCore(request, () => TryCommit(entry)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -57,19 +57,26 @@ internal sealed partial class HandoverReceiver(
         return reply;
     }
 
+    /// <summary>
+    /// The origin lost the answer and asks what happened. An apply that has not reached its commit point is
+    /// stopped there (it undoes what it did and never commits); one that has committed is reported as applied.
+    /// Answers at once, whatever the apply is doing.
+    /// </summary>
     public async Task<CancelReply> CancelAsync(CancelRequest request)
     {
-        var entry = new Entry(time.GetUtcNow()) { Cancelled = true };
+        var entry = new Entry(time.GetUtcNow(), time.GetTimestamp());
+        entry.TryCancel();
         var existing = _seen.GetOrAdd(request.HandoverId, entry);
-        if (ReferenceEquals(existing, entry) || existing.Cancelled)
+        if (ReferenceEquals(existing, entry) || existing.TryCancel() || existing.Cancelled)
         {
             return new CancelReply { WasApplied = false };
         }
+        // Committed: the apply's outcome is decided; wait for its last steps.
         var reply = await existing.Reply.Task.ConfigureAwait(false);
         return new CancelReply { WasApplied = reply.Accepted };
     }
 
-    private async Task<HandoverReply> ApplyAsyncCore(HandoverRequest request)
+    private async Task<HandoverReply> ApplyAsyncCore(HandoverRequest request, Func<bool> commit)
     {
         if (!string.Equals(request.Mechanism, _options.Mechanism.ToString(), StringComparison.Ordinal))
         {
@@ -90,7 +97,7 @@ internal sealed partial class HandoverReceiver(
                 return Refuse(request, "Splice is not set up on this node");
             }
             var spliceStarted = time.GetTimestamp();
-            var (accepted, reason) = await splice.ApplyAsync(request, HandoverMessages.FlowOf(request)).ConfigureAwait(false);
+            var (accepted, reason) = await splice.ApplyAsync(request, HandoverMessages.FlowOf(request), commit).ConfigureAwait(false);
             if (!accepted)
             {
                 return Refuse(request, reason);
@@ -115,6 +122,10 @@ internal sealed partial class HandoverReceiver(
 
         try
         {
+            if (!commit())
+            {
+                throw new InvalidOperationException("cancelled by the origin, or too late to commit");
+            }
             flows.AddHandedIn(flow);
             if (!adopter.TryAdopt(socket, new AdoptedConnectionInfo(request.OriginNode, request.HandoverId)))
             {
@@ -160,14 +171,35 @@ internal sealed partial class HandoverReceiver(
         }
     }
 
-    private sealed class Entry(DateTimeOffset created)
+    /// <summary>
+    /// One handover id: Pending until the apply commits (the irreversible step) or a cancel stops it, whichever
+    /// comes first (a compare-and-swap decides).
+    /// </summary>
+    private sealed class Entry(DateTimeOffset created, long receivedTimestamp)
     {
+        private const int Pending = 0, Committed = 1, CancelledState = 2;
+        private int _state;
+
         public DateTimeOffset Created { get; } = created;
 
-        public bool Cancelled { get; init; }
+        public long ReceivedTimestamp { get; } = receivedTimestamp;
+
+        public bool Cancelled => Volatile.Read(ref _state) == CancelledState;
+
+        public bool TryCommit() => Interlocked.CompareExchange(ref _state, Committed, Pending) == Pending;
+
+        public bool TryCancel() => Interlocked.CompareExchange(ref _state, CancelledState, Pending) == Pending;
 
         public TaskCompletionSource<HandoverReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    /// <summary>
+    /// The target's commit point. False when the origin cancelled, or when half the handover timeout has passed
+    /// since the request arrived: the origin decides only after the whole timeout, so a target that commits
+    /// late could otherwise own a flow the origin has already taken back.
+    /// </summary>
+    private bool TryCommit(Entry entry) =>
+        time.GetElapsedTime(entry.ReceivedTimestamp) < _options.HandoverTimeout / 2 ? entry.TryCommit() : entry.TryCancel() && false;
 
     private static partial class Log
     {

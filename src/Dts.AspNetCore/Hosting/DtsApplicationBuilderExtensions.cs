@@ -2,6 +2,8 @@ using Dts.AspNetCore;
 using Dts.AspNetCore.Configuration;
 using Dts.AspNetCore.Control;
 using Dts.AspNetCore.Dispatch;
+using Dts.AspNetCore.Splice;
+using Dts.Core.Handover;
 using Dts.AspNetCore.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -36,7 +38,10 @@ public static class DtsApplicationBuilderExtensions
         app.UseMiddleware<DtsDispatchMiddleware>();
         app.MapGrpcService<ControlService>().RequireHost($"*:{options.ControlPort}");
         app.MapGet("/dts/health", () => Results.Text("ok"));
-        app.MapGet("/dts/stats", (DtsTelemetry telemetry) => Results.Json(telemetry.Snapshot()));
+        app.MapGet("/dts/stats", (DtsTelemetry telemetry, SpliceEngine splice) => Results.Json(telemetry.Snapshot() with
+        {
+            Splice = options.Mechanism == HandoverMechanism.Splice ? splice.Snapshot() : null,
+        }));
         return app;
     }
 }

@@ -9,6 +9,7 @@ using Dts.Core.Splice;
 using Dts.Core.Tcp;
 using Dts.Linux.Netfilter;
 using Dts.Linux.Tcp;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ namespace Dts.AspNetCore.Splice;
 internal sealed partial class SpliceEngine(
     IOptions<DtsOptions> options,
     TimeProvider time,
+    IMeterFactory meters,
     ILogger<SpliceEngine> logger) : IHostedService, IDisposable
 {
     /// <summary>The packet mark of spliced flows, and the NFQUEUE number they are steered to.</summary>
@@ -56,6 +58,11 @@ internal sealed partial class SpliceEngine(
         _steering = new NfQueueSteering(new NfQueueSteeringOptions { QueueNumber = QueueNumber, Mark = Mark, IncludeIPv6 = false });
         _steering.Install();
         _queue = new NfQueue(new NfQueueOptions { QueueNumber = QueueNumber }, Handle);
+        var meter = meters.Create("Dts");
+        meter.CreateObservableGauge("dts.splice.flows", () => FlowCount, "{flow}", "Spliced flows whose translator state is live.");
+        meter.CreateObservableCounter("dts.splice.packets", () => _queue?.Packets ?? 0, "{packet}", "Packets the Splice NFQUEUE received.");
+        meter.CreateObservableCounter("dts.splice.dropped", () => _queue?.Dropped ?? 0, "{packet}", "Packets the Splice NFQUEUE dropped (handshake in progress, unknown flow, malformed).");
+        meter.CreateObservableCounter("dts.splice.enobufs", () => _queue?.NoBufferErrors ?? 0, "{error}", "ENOBUFS on the NFQUEUE socket: the kernel dropped packets because the queue reader fell behind.");
         _injector = new RawInjector();
         _sweeper = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         return Task.CompletedTask;
@@ -116,6 +123,14 @@ internal sealed partial class SpliceEngine(
 
     /// <summary>The handover info of a connection Kestrel just accepted, if it arrived by a Splice handover.</summary>
     public AdoptedConnectionInfo? TakeArrival(FlowKey flow) => _arrivals.TryRemove(flow, out var info) ? info : null;
+
+    /// <summary>The queue's counters for <c>/dts/stats</c> (zeros when Splice is not running).</summary>
+    public DtsSpliceStats Snapshot()
+    {
+        var q = _queue;
+        return new DtsSpliceStats(FlowCount, SpliceFlowState.ApproximateSizeBytes, q?.Packets ?? 0, q?.Modified ?? 0, q?.Dropped ?? 0,
+            q?.NoBufferErrors ?? 0, q?.VerdictErrors ?? 0, q?.HandlerErrors ?? 0);
+    }
 
     public int FlowCount
     {

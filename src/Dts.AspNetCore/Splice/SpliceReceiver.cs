@@ -32,7 +32,8 @@ internal sealed partial class SpliceReceiver(
     /// </summary>
     private const uint TsMarginMs = 1000;
 
-    public async Task<(bool Accepted, string Reason)> ApplyAsync(HandoverRequest request, FlowKey flow)
+    /// <param name="commit">The receiver's commit point: false means the origin cancelled (or it is too late) and nothing may be armed.</param>
+    public async Task<(bool Accepted, string Reason)> ApplyAsync(HandoverRequest request, FlowKey flow, Func<bool> commit)
     {
         if (!engine.IsRunning)
         {
@@ -78,9 +79,13 @@ internal sealed partial class SpliceReceiver(
             next = await InjectAsync(handshake, clientBytes, vipBytes, flow, clientIsn + 1, synAck.Value, window, timestamps, origin.RecvQueue)
                 .ConfigureAwait(false);
 
+            if (!commit())
+            {
+                return (false, "cancelled by the origin, or too late to commit");
+            }
+            flows.AddHandedIn(flow);
             engine.EndHandshake(key, rules);
             armed = true;
-            flows.AddHandedIn(flow);
             return (true, "");
         }
         catch (TimeoutException)

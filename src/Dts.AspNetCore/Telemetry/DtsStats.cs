@@ -15,7 +15,11 @@ public sealed record DtsStats(
     long Rejected,
     double HandoverP50Us,
     double HandoverP99Us,
-    IReadOnlyDictionary<string, DtsPhaseStats> Phases);
+    IReadOnlyDictionary<string, DtsPhaseStats> Phases)
+{
+    /// <summary>The Splice packet path's counters; null on a node that runs Repair.</summary>
+    public DtsSpliceStats? Splice { get; init; }
+}
 
 /// <summary>p50/p99 (µs) and sample count of one handover phase.</summary>
 public sealed record DtsPhaseStats(double P50Us, double P99Us, long Count);

@@ -49,9 +49,10 @@ internal static class TestbedCommand
     private static Command CreateDown()
     {
         var all = new Option<bool>("--all") { Description = "Remove every dts testbed on this machine, including live ones of other processes." };
+        var leftovers = new Option<bool>("--leftovers") { Description = "Remove only leftovers of crashed runs (whose owner process is gone); keep every live or detached testbed." };
         var runId = new Argument<string?>("run-id") { Description = "Remove only this testbed.", Arity = ArgumentArity.ZeroOrOne };
 
-        var down = new Command("down", "Remove the testbeds started by 'up' and leftovers of crashed runs.") { all, runId };
+        var down = new Command("down", "Remove the testbeds started by 'up' and leftovers of crashed runs.") { all, leftovers, runId };
         down.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var removed = new List<string>();
@@ -67,7 +68,7 @@ internal static class TestbedCommand
             }
             else
             {
-                if (!parse.GetValue(all))
+                if (!parse.GetValue(all) && !parse.GetValue(leftovers))
                 {
                     foreach (var info in DtsTestbed.List().Where(t => t.IsDetached))
                     {

@@ -8,6 +8,13 @@ namespace Dts.Core.Splice;
 /// </summary>
 public sealed class SpliceFlowState
 {
+    /// <summary>
+    /// The memory one spliced flow costs, in bytes: this object (header, rules, counters: at most 112 B on
+    /// 64-bit .NET, checked by a test) plus its <see cref="SpliceFlowTable"/> dictionary entry (key 20 B, hash,
+    /// next, reference: 48 B with padding).
+    /// </summary>
+    public const int ApproximateSizeBytes = 112 + 48;
+
     /// <summary>Creates the state of a flow armed at <paramref name="createdTimestamp"/> (a <see cref="TimeProvider"/> timestamp).</summary>
     public SpliceFlowState(SpliceRules rules, long createdTimestamp)
     {

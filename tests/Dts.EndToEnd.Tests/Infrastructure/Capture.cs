@@ -12,6 +12,9 @@ namespace Dts.EndToEnd.Tests.Infrastructure;
 /// </summary>
 internal sealed class Capture : IAsyncDisposable
 {
+    /// <summary>The most payload one segment carries on the testbed's 1500-byte MTU (1460 without options); more means GRO merged segments.</summary>
+    public const int MaxSegmentPayload = 1460;
+
     private readonly Process _tcpdump;
     private readonly string _file;
 
@@ -21,10 +24,13 @@ internal sealed class Capture : IAsyncDisposable
         _file = file;
     }
 
-    public static async Task<Capture> StartAsync(Testbed.Testbed testbed, string interfaceName, string filter)
+    public static Task<Capture> StartAsync(Testbed.Testbed testbed, string interfaceName, string filter) =>
+        StartAsync(testbed, testbed.RouterNamespace, interfaceName, filter);
+
+    public static async Task<Capture> StartAsync(Testbed.Testbed testbed, string namespaceName, string interfaceName, string filter)
     {
         var file = Path.Combine(testbed.RunDirectory, $"capture-{Guid.NewGuid():N}.pcap");
-        var start = new ProcessStartInfo("ip", ["netns", "exec", testbed.RouterNamespace, "tcpdump", "-i", interfaceName, "-U", "-n", "-w", file, filter])
+        var start = new ProcessStartInfo("ip", ["netns", "exec", namespaceName, "tcpdump", "-i", interfaceName, "--immediate-mode", "-U", "-n", "-w", file, filter])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -45,8 +51,15 @@ internal sealed class Capture : IAsyncDisposable
     public async Task<IReadOnlyList<Segment>> StopAsync()
     {
         await Task.Delay(500); // the last FIN/ACK exchange
-        _tcpdump.Kill(entireProcessTree: true);
-        await _tcpdump.WaitForExitAsync();
+        // SIGINT: tcpdump writes out what it still holds and exits (ip netns exec became tcpdump: same pid).
+        using (var interrupt = Process.Start("kill", ["-INT", _tcpdump.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await _tcpdump.WaitForExitAsync(cts.Token);
+        }
         var segments = new List<Segment>();
         using var reader = new CaptureFileReaderDevice(_file);
         reader.Open();
@@ -73,9 +86,15 @@ internal sealed class Capture : IAsyncDisposable
             return false;
         }
         var flags = tcp.Flags;
+        uint? tsVal = tcp.OptionsView.TryGetTimestamps(out var ts) ? ts.Value.Value : null;
         segment = new Segment(Convert.ToHexString(frame, 6, 6), new IPAddress(ip.SourceAddressBytes), tcp.SourcePort,
             new IPAddress(ip.DestinationAddressBytes), tcp.DestinationPort,
-            flags.HasFlag(TcpFlags.Syn), flags.HasFlag(TcpFlags.Ack), flags.HasFlag(TcpFlags.Fin), flags.HasFlag(TcpFlags.Rst), tcp.Payload.Length);
+            flags.HasFlag(TcpFlags.Syn), flags.HasFlag(TcpFlags.Ack), flags.HasFlag(TcpFlags.Fin), flags.HasFlag(TcpFlags.Rst), tcp.Payload.Length)
+        {
+            TsVal = tsVal,
+            Seq = tcp.SequenceNumber.Value,
+            ChecksumValid = tcp.IsChecksumValid(ip.SourceAddressBytes, ip.DestinationAddressBytes),
+        };
         return true;
     }
 
@@ -91,5 +110,15 @@ internal sealed class Capture : IAsyncDisposable
     }
 
     internal sealed record Segment(string SourceMac, IPAddress Source, ushort SourcePort, IPAddress Destination, ushort DestinationPort,
-        bool Syn, bool Ack, bool Fin, bool Rst, int PayloadLength);
+        bool Syn, bool Ack, bool Fin, bool Rst, int PayloadLength)
+    {
+        /// <summary>SEG.SEQ (RFC 9293 §3.1).</summary>
+        public uint Seq { get; init; }
+
+        /// <summary>The TSval of the timestamps option (RFC 7323 §3), when present.</summary>
+        public uint? TsVal { get; init; }
+
+        /// <summary>True when the TCP checksum verifies (RFC 9293 §3.1) as captured.</summary>
+        public bool ChecksumValid { get; init; }
+    }
 }

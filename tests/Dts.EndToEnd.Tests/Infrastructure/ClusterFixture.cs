@@ -14,6 +14,8 @@ public class ClusterFixture : IAsyncLifetime
 
     protected virtual string Mechanism => "Repair";
 
+    public string MechanismName => Mechanism;
+
     public Testbed.Testbed Testbed => _testbed ?? throw new InvalidOperationException("testbed not up");
 
     public bool IsUp => _testbed is not null;
@@ -70,6 +72,18 @@ public class ClusterFixture : IAsyncLifetime
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "cluster (Repair)";
+}
+
+/// <summary>A testbed whose nodes run the Splice mechanism.</summary>
+public sealed class SpliceClusterFixture : ClusterFixture
+{
+    protected override string Mechanism => "Splice";
+}
+
+[CollectionDefinition(Name)]
+public sealed class SpliceClusterCollection : ICollectionFixture<SpliceClusterFixture>
+{
+    public const string Name = "cluster (Splice)";
 }
 
 internal static class RootCheck

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Security.Cryptography;
+using Dts.Core.Tcp;
+using Dts.EndToEnd.Tests.Infrastructure;
+
+namespace Dts.EndToEnd.Tests;
+
+/// <summary>
+/// Handed-over transfers under 5 % random loss (an nft rule on the router drops both directions), with the
+/// client's SACK and timestamps on (the default), timestamps off, and SACK off (sysctls in the client
+/// namespace only). The bytes must stay identical, and the client's capture must show what a client would
+/// never tolerate: a second SYN-ACK with another ISN, an RST, TSval going backwards, a bad checksum.
+/// </summary>
+public abstract class LossTests(ClusterFixture cluster)
+{
+    private const long DownloadBytes = 64L << 20;
+    private const int UploadBytes = 16 << 20;
+
+    [RootFact]
+    public Task Loss5Percent_SackAndTimestamps_BytesIdentical() => RunAsync(sack: true, timestamps: true);
+
+    [RootFact]
+    public Task Loss5Percent_TimestampsOff_BytesIdentical() => RunAsync(sack: true, timestamps: false);
+
+    [RootFact]
+    public Task Loss5Percent_SackOff_BytesIdentical() => RunAsync(sack: false, timestamps: true);
+
+    private async Task RunAsync(bool sack, bool timestamps)
+    {
+        var t = cluster.Testbed;
+        await ClientSysctlsAsync(sack, timestamps);
+        await RouterAsync("add table inet dtsloss",
+            "add chain inet dtsloss lossy { type filter hook forward priority 0; policy accept; }",
+            "add rule inet dtsloss lossy meta l4proto tcp numgen random mod 100 < 5 drop");
+        try
+        {
+            await using var capture = await Capture.StartAsync(t, t.ClientNamespace, "eth0", $"tcp port {t.Port} and host {t.Vip}");
+            var downloadPort = await DownloadAsync();
+            var uploadPort = await UploadAsync();
+            var segments = await capture.StopAsync();
+
+            Assert.DoesNotContain(segments, s => s.Rst);
+            foreach (var port in new[] { downloadPort, uploadPort })
+            {
+                var fromVip = segments.Where(s => s.Source.Equals(t.Vip) && s.DestinationPort == port).ToList();
+                // A SYN-ACK may be retransmitted under loss, but only the origin's: one ISN.
+                Assert.Single(fromVip.Where(s => s.Syn && s.Ack).Select(s => s.Seq).Distinct());
+                if (timestamps)
+                {
+                    var tsVals = fromVip.Where(s => s.TsVal is not null).Select(s => new SeqNum(s.TsVal!.Value)).ToList();
+                    Assert.All(tsVals.Zip(tsVals.Skip(1)), p => Assert.True(p.Second >= p.First, $"TSval {p.First} then {p.Second}"));
+                }
+                else
+                {
+                    Assert.DoesNotContain(fromVip, s => s.TsVal is not null);
+                }
+                if (cluster.MechanismName == "Splice")
+                {
+                    // Data comes only from the target, through the translator, which leaves complete checksums.
+                    // (after GRO, merged packets carry stale header checksums: single segments only)
+                    var single = fromVip.Where(s => s.PayloadLength > 0 && s.PayloadLength <= Capture.MaxSegmentPayload).ToList();
+                    Assert.NotEmpty(single);
+                    Assert.All(single, s => Assert.True(s.ChecksumValid, "bad checksum at the receiver"));
+                }
+            }
+        }
+        finally
+        {
+            await RouterAsync("delete table inet dtsloss");
+            await ClientSysctlsAsync(sack: true, timestamps: true);
+        }
+    }
+
+    /// <summary>A handed-over 64 MiB download; returns the client port of the connection.</summary>
+    private Task<int> DownloadAsync() => Handovers.UntilHandedOverAsync(async () =>
+    {
+        using var http = cluster.Testbed.CreateClientHttpClient(TimeSpan.FromSeconds(120));
+        using var response = await http.GetAsync($"http://{cluster.Testbed.Vip}/api/bytes/{DownloadBytes}", HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int n;
+        while ((n = await body.ReadAsync(buffer)) > 0)
+        {
+            sha.AppendData(buffer, 0, n);
+            total += n;
+        }
+        var handedOver = response.Headers.Contains("X-Dts-Origin");
+        if (handedOver)
+        {
+            Assert.Equal(DownloadBytes, total);
+            Assert.Equal(SampleContent.Sha256Hex(DownloadBytes), Convert.ToHexStringLower(sha.GetHashAndReset()));
+        }
+        return (handedOver, await WhoAmIPortAsync(http));
+    });
+
+    /// <summary>A handed-over 16 MiB upload to POST /api/echo; returns the client port of the connection.</summary>
+    private Task<int> UploadAsync() => Handovers.UntilHandedOverAsync(async () =>
+    {
+        var body = SampleContent.Upload(UploadBytes);
+        using var http = cluster.Testbed.CreateClientHttpClient(TimeSpan.FromSeconds(120));
+        using var response = await http.PostAsync($"http://{cluster.Testbed.Vip}/api/echo", new ByteArrayContent(body));
+        response.EnsureSuccessStatusCode();
+        var handedOver = response.Headers.Contains("X-Dts-Origin");
+        if (handedOver)
+        {
+            Assert.Equal($"{Convert.ToHexStringLower(SHA256.HashData(body))} {body.Length}\n", await response.Content.ReadAsStringAsync());
+        }
+        return (handedOver, await WhoAmIPortAsync(http));
+    });
+
+    /// <summary>The client port of <paramref name="http"/>'s (kept-alive) connection, as the server saw it.</summary>
+    private async Task<int> WhoAmIPortAsync(HttpClient http)
+    {
+        var json = await http.GetStringAsync($"http://{cluster.Testbed.Vip}/api/whoami");
+        var client = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("client").GetString()!;
+        return IPEndPoint.Parse(client).Port;
+    }
+
+    private async Task ClientSysctlsAsync(bool sack, bool timestamps)
+    {
+        var r = await cluster.Testbed.RunInClientAsync("sysctl",
+            ["-w", $"net.ipv4.tcp_sack={(sack ? 1 : 0)}", $"net.ipv4.tcp_timestamps={(timestamps ? 1 : 0)}"], TimeSpan.FromSeconds(5));
+        Assert.True(r.Succeeded, r.StandardError);
+    }
+
+    private async Task RouterAsync(params string[] commands)
+    {
+        foreach (var command in commands)
+        {
+            var r = await cluster.Testbed.RunInNamespaceAsync(cluster.Testbed.RouterNamespace, "nft", [command], TimeSpan.FromSeconds(5));
+            Assert.True(r.Succeeded, $"nft {command}: {r.StandardError}");
+        }
+    }
+}
+
+[Collection(ClusterCollection.Name)]
+public sealed class LossTestsRepair(ClusterFixture cluster) : LossTests(cluster);
+
+[Collection(SpliceClusterCollection.Name)]
+public sealed class LossTestsSplice(SpliceClusterFixture cluster) : LossTests(cluster);
