@@ -16,6 +16,7 @@ internal static class CliApplication
         root.Add(TestbedCommand.Create());
         root.Add(StatusCommand.Create());
         root.Add(DemoCommand.Create());
+        root.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -35,6 +35,24 @@ internal sealed class RawClient : IDisposable
 
     public Task SendAsync(string ascii) => SendAsync(Encoding.ASCII.GetBytes(ascii));
 
+    /// <summary>Reads until <paramref name="marker"/> has arrived (e.g. an interim "100 Continue"); returns what was read.</summary>
+    public async Task<string> ReadUntilAsync(string marker, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var text = new StringBuilder();
+        var buffer = new byte[4096];
+        while (!text.ToString().Contains(marker, StringComparison.Ordinal))
+        {
+            var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            if (n == 0)
+            {
+                break;
+            }
+            text.Append(Encoding.Latin1.GetString(buffer, 0, n));
+        }
+        return text.ToString();
+    }
+
     /// <summary>Reads until the server closes the connection or <paramref name="timeout"/> passes.</summary>
     public async Task<byte[]> ReadToEndAsync(TimeSpan timeout)
     {
