@@ -85,16 +85,32 @@ internal sealed partial class SpliceEngine(
         return handshake;
     }
 
-    /// <summary>Ends the handshake; with <paramref name="rules"/> the flow is translated from now on, without it nothing of it passes.</summary>
-    public void EndHandshake(SpliceFlowKey key, SpliceRules? rules)
+    /// <summary>
+    /// Hands the packet path what it needs to commit and arm the flow itself, on the first egress packet that
+    /// acknowledges <paramref name="end"/>.
+    /// </summary>
+    public void Prepare(SpliceHandshake handshake, SpliceRules rules, SeqNum end, Func<bool> commit)
     {
         lock (_lock)
         {
-            _handshakes.Remove(key);
-            if (rules is { } r)
+            handshake.Pending = (rules, end, commit);
+        }
+    }
+
+    /// <summary>
+    /// The receiver gives up: unless the packet path already decided, the flow is never armed (its packets stay
+    /// dropped). Returns the decision that stands.
+    /// </summary>
+    public bool Withdraw(SpliceFlowKey key, SpliceHandshake handshake)
+    {
+        lock (_lock)
+        {
+            if (handshake.TryDecide(false))
             {
-                _flows.TryAdd(key, r, time.GetTimestamp(), out _);
+                _handshakes.Remove(key);
+                return false;
             }
+            return handshake.Decided.Result;
         }
     }
 
@@ -160,11 +176,26 @@ internal sealed partial class SpliceEngine(
         {
             if (_handshakes.TryGetValue(key, out var handshake))
             {
-                if (egress)
+                if (!egress)
                 {
-                    handshake.ObserveEgress(payload);
+                    return PacketVerdict.Drop;
                 }
-                return PacketVerdict.Drop;
+                handshake.ObserveEgress(payload);
+                // The first packet of the target that acknowledges the whole injected stream commits the
+                // handover right here, so that this very packet (often the app's response) goes out translated
+                // instead of waiting for a retransmission.
+                if (handshake.Pending is not { } pending || !handshake.HasAck || handshake.Acked < pending.End)
+                {
+                    return PacketVerdict.Drop;
+                }
+                _handshakes.Remove(key);
+                if (!pending.Commit())
+                {
+                    handshake.TryDecide(false);
+                    return PacketVerdict.Drop;
+                }
+                _flows.TryAdd(key, pending.Rules, now, out _);
+                handshake.TryDecide(true);
             }
             var result = egress
                 ? _flows.TranslateEgress(payload, packet.ChecksumNotReady, now)

@@ -1,4 +1,5 @@
 using Dts.Core.Packets;
+using Dts.Core.Splice;
 using Dts.Core.Tcp;
 
 namespace Dts.AspNetCore.Splice;
@@ -11,11 +12,23 @@ namespace Dts.AspNetCore.Splice;
 internal sealed class SpliceHandshake
 {
     private readonly TaskCompletionSource<SynAck> _synAck = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _progress = new(0, 1);
 
     /// <summary>The target's SYN-ACK: its ISN, TS clock, window field and options.</summary>
     public readonly record struct SynAck(SeqNum Isn, uint? TsVal, ushort Window, TcpSynOptions Options);
 
     public Task<SynAck> SynAckReceived => _synAck.Task;
+
+    private readonly TaskCompletionSource<bool> _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The rules to arm, the end of the injected stream, and the receiver's commit point (set by <see cref="SpliceEngine.Prepare"/>).</summary>
+    public (SpliceRules Rules, SeqNum End, Func<bool> Commit)? Pending { get; set; }
+
+    /// <summary>True once the packet path committed and armed the flow, false once it refused or the receiver withdrew.</summary>
+    public Task<bool> Decided => _decided.Task;
+
+    /// <summary>Records the decision once; false when it was already decided.</summary>
+    public bool TryDecide(bool armed) => _decided.TrySetResult(armed);
 
     /// <summary>The highest client sequence number the target acknowledged (RCV.NXT as it announced it).</summary>
     public SeqNum Acked { get; private set; }
@@ -27,6 +40,9 @@ internal sealed class SpliceHandshake
 
     /// <summary>The target's receive window shift, known from its SYN-ACK.</summary>
     public byte TargetWscale { get; set; }
+
+    /// <summary>Waits until the target acknowledges more (or <paramref name="timeout"/> passes); no polling.</summary>
+    public Task WaitForProgressAsync(TimeSpan timeout) => _progress.WaitAsync(timeout);
 
     /// <summary>Records an egress packet of the flow (target → client); called on the NFQUEUE thread.</summary>
     public void ObserveEgress(Span<byte> ipPacket)
@@ -57,6 +73,10 @@ internal sealed class SpliceHandshake
                 WindowEdge = edge;
             }
             HasAck = true;
+            if (_progress.CurrentCount == 0)
+            {
+                _progress.Release();
+            }
         }
     }
 }

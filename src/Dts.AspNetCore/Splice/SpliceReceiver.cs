@@ -72,24 +72,31 @@ internal sealed partial class SpliceReceiver(
                 new SeqNum(origin.TsVal + TsMarginMs), new SeqNum(synAck.Value.TsVal ?? 0),
                 targetWscale, origin.WindowScaling ? origin.RcvWscale : (byte)0);
 
+            engine.Prepare(handshake, rules, clientIsn + 1 + origin.RecvQueue.Length, commit);
             engine.ExpectArrival(flow, new AdoptedConnectionInfo(request.OriginNode, request.HandoverId));
             var window = (ushort)Math.Min(ushort.MaxValue, origin.WindowScaling ? origin.Window.snd_wnd >> origin.SndWscale : origin.Window.snd_wnd);
             (uint, uint)? timestamps = origin.Timestamps && synOptions.Timestamps is { } ts && synAck.Value.TsVal is { } tsEcr
                 ? (ts.Value.Value, tsEcr) : null;
             next = await InjectAsync(handshake, clientBytes, vipBytes, flow, clientIsn + 1, synAck.Value, window, timestamps, origin.RecvQueue)
                 .ConfigureAwait(false);
-
-            if (!commit())
+            if (!await handshake.Decided.ConfigureAwait(false))
             {
                 return (false, "cancelled by the origin, or too late to commit");
             }
-            flows.AddHandedIn(flow);
-            engine.EndHandshake(key, rules);
+            // Committed and armed by the packet path; from now on the client's packets are this node's.
             armed = true;
+            flows.AddHandedIn(flow);
             return (true, "");
         }
         catch (TimeoutException)
         {
+            if (synAck is not null && engine.Withdraw(key, handshake))
+            {
+                // The packet path armed the flow at the last moment: it is ours.
+                armed = true;
+                flows.AddHandedIn(flow);
+                return (true, "");
+            }
             return (false, synAck is null ? "no SYN-ACK from this node's stack" : "the injected bytes were not acknowledged");
         }
         finally
@@ -98,7 +105,7 @@ internal sealed partial class SpliceReceiver(
             {
                 // The flow stays marked: nothing of the half-made connection passes (fail closed); an RST
                 // from "the client" makes this node's stack forget it.
-                engine.EndHandshake(key, null);
+                engine.Withdraw(key, handshake);
                 engine.ForgetArrival(flow);
                 if (synAck is { } s)
                 {
@@ -121,6 +128,7 @@ internal sealed partial class SpliceReceiver(
         var end = next + stream.Length;
         var edge = next + synAck.Window; // a SYN-ACK's window is never scaled (RFC 7323 §2.2)
         var sentAny = false;
+        var probed = false;
         var deadline = time.GetTimestamp() + (long)(StepTimeout.TotalSeconds * time.TimestampFrequency);
         var start = next;
         while (true)
@@ -136,8 +144,20 @@ internal sealed partial class SpliceReceiver(
                 next += length;
                 sentAny = true;
             }
-            var (hasAck, acked, windowEdge) = engine.Progress(handshake);
-            if (hasAck && acked >= end)
+            if (next == end && end > start && !probed)
+            {
+                // The target's stack may delay its ACK of the bytes (RFC 9293 §3.8.6.3); its first egress
+                // packet would then be the app's response, which the handshake phase must drop. A zero-length
+                // segment at an old sequence number is out of window and answered at once with a duplicate
+                // ACK (tcp_send_dupack), so the handshake commits before the app has answered.
+                var probe = packet.AsSpan(0, SplicePackets.Length(0, timestamps is not null));
+                SplicePackets.WriteAck(probe, client, vip, (ushort)flow.Client.Port, (ushort)flow.Local.Port,
+                    end - 1, synAck.Isn + 1, window, timestamps, default);
+                engine.Injector.Send(probe);
+                probed = true;
+            }
+            var (hasAck, _, windowEdge) = engine.Progress(handshake);
+            if (handshake.Decided.IsCompleted)
             {
                 return next;
             }
@@ -145,11 +165,12 @@ internal sealed partial class SpliceReceiver(
             {
                 edge = windowEdge;
             }
-            if (time.GetTimestamp() > deadline)
+            var remaining = TimeSpan.FromSeconds((deadline - time.GetTimestamp()) / (double)time.TimestampFrequency);
+            if (remaining <= TimeSpan.Zero)
             {
                 throw new TimeoutException();
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(1), time).ConfigureAwait(false);
+            await Task.WhenAny(handshake.Decided, handshake.WaitForProgressAsync(remaining)).ConfigureAwait(false);
         }
     }
 

@@ -84,6 +84,9 @@ internal static class BenchLoadClient
             if (workload == BenchWorkload.W4)
             {
                 request.Content = new ByteArrayContent(payloads.Upload);
+                // As curl does for large bodies (RFC 9110 §10.1.1): the head first, so the origin dispatches on
+                // it alone; without it the origin may have read more than Dts:MaxRecordedBytes and proxies.
+                request.Headers.ExpectContinue = true;
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             }
 
