@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
@@ -31,6 +33,25 @@ public abstract class ControlChannelTests(ClusterFixture cluster)
         using var rogue = X509Certificate2.CreateFromPemFile(c.RogueCertificatePath, c.RogueKeyPath);
 
         Assert.Empty(await TalkAsync(rogue));
+    }
+
+    [RootFact]
+    public async Task Peers_FromEveryNode_AllReachableOverMutualTls()
+    {
+        var t = cluster.Testbed;
+        using var http = t.CreateClientHttpClient(TimeSpan.FromSeconds(10));
+        for (var i = 1; i <= t.NodeCount; i++)
+        {
+            var peers = await http.GetFromJsonAsync<JsonElement>($"http://{t.NodeAddress(i)}:{t.Port}/dts/peers");
+
+            Assert.Equal(t.NodeCount - 1, peers.GetArrayLength());
+            foreach (var peer in peers.EnumerateArray())
+            {
+                Assert.True(peer.GetProperty("reachable").GetBoolean(), peer.ToString());
+                Assert.InRange(peer.GetProperty("roundTripUs").GetDouble(), 1, 1_000_000);
+                Assert.Equal(cluster.MechanismName, peer.GetProperty("mechanism").GetString());
+            }
+        }
     }
 
     [RootFact]

@@ -75,6 +75,40 @@ internal sealed partial class ControlChannel : IDisposable
         }
     }
 
+    /// <summary>One peer's reachability over the control channel: its answer and the round trip in µs.</summary>
+    public readonly record struct PeerStatus(string Node, bool Reachable, double RoundTripUs, string? Mechanism, string? Error);
+
+    /// <summary>
+    /// Pings every other node (three times, keeping the fastest round trip). Called at start to open the
+    /// persistent mTLS connections before the first handover, and by <c>GET /dts/peers</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<PeerStatus>> PingPeersAsync(CancellationToken cancellationToken)
+    {
+        var peers = _options.Nodes.Where(n => n.Id != _options.NodeId).Select(async node =>
+        {
+            double best = double.MaxValue;
+            string? mechanism = null;
+            try
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                    // A ping waits for the channel to be ready (within its deadline); handovers fail fast instead.
+                    var call = new CallOptions(deadline: DateTime.UtcNow + _options.HandoverTimeout, cancellationToken: cancellationToken).WithWaitForReady();
+                    var reply = await ClientFor(node.Id).PingAsync(new PingRequest { FromNode = _options.NodeId }, call).ConfigureAwait(false);
+                    best = Math.Min(best, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+                    mechanism = reply.Mechanism;
+                }
+                return new PeerStatus(node.Id, true, best, mechanism, null);
+            }
+            catch (Exception ex) when (ex is RpcException or HttpRequestException or OperationCanceledException)
+            {
+                return new PeerStatus(node.Id, false, 0, null, ex.Message);
+            }
+        });
+        return await Task.WhenAll(peers).ConfigureAwait(false);
+    }
+
     private DtsControl.DtsControlClient ClientFor(string peer) => _clients.GetOrAdd(peer, id =>
     {
         var node = _options.Nodes.Find(n => n.Id == id) ?? throw new InvalidOperationException($"Unknown node '{id}'.");
@@ -93,7 +127,17 @@ internal sealed partial class ControlChannel : IDisposable
         };
         var channel = GrpcChannel.ForAddress(
             $"https://{node.Address}:{_options.ControlPort}",
-            new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true, MaxReceiveMessageSize = 64 << 20, MaxSendMessageSize = 64 << 20 });
+            new GrpcChannelOptions
+            {
+                HttpHandler = handler,
+                DisposeHttpClient = true,
+                MaxReceiveMessageSize = 64 << 20,
+                MaxSendMessageSize = 64 << 20,
+                // A peer that was down (or not up yet) is retried within a second, not after gRPC's default
+                // backoff of up to 120 s, during which every call would fail at once.
+                InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+                MaxReconnectBackoff = TimeSpan.FromSeconds(1),
+            });
         _channels.Add(channel);
         return new DtsControl.DtsControlClient(channel);
     });

@@ -17,8 +17,9 @@ public static class DtsApplicationBuilderExtensions
 {
     /// <summary>
     /// Adds the dispatch middleware (call it before the app's own endpoints), the control-channel gRPC
-    /// service on <c>Dts:ControlPort</c>, <c>GET /dts/health</c> and <c>GET /dts/stats</c>
-    /// (<see cref="DtsStats"/> as JSON). Validates the <c>Dts</c> and <c>ReverseProxy</c> sections now and
+    /// service on <c>Dts:ControlPort</c>, <c>GET /dts/health</c>, <c>GET /dts/stats</c>
+    /// (<see cref="DtsStats"/> as JSON) and <c>GET /dts/peers</c> (each peer's reachability and control-channel
+    /// round trip in µs). Validates the <c>Dts</c> and <c>ReverseProxy</c> sections now and
     /// throws <see cref="OptionsValidationException"/> listing every problem.
     /// </summary>
     public static WebApplication UseDts(this WebApplication app)
@@ -38,6 +39,7 @@ public static class DtsApplicationBuilderExtensions
         app.UseMiddleware<DtsDispatchMiddleware>();
         app.MapGrpcService<ControlService>().RequireHost($"*:{options.ControlPort}");
         app.MapGet("/dts/health", () => Results.Text("ok"));
+        app.MapGet("/dts/peers", async (ControlChannel channel, CancellationToken ct) => Results.Json(await channel.PingPeersAsync(ct)));
         app.MapGet("/dts/stats", (DtsTelemetry telemetry, SpliceEngine splice) => Results.Json(telemetry.Snapshot() with
         {
             Splice = options.Mechanism == HandoverMechanism.Splice ? splice.Snapshot() : null,

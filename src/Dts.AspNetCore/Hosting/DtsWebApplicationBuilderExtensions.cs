@@ -52,6 +52,7 @@ public static class DtsWebApplicationBuilderExtensions
         services.TryAddSingleton<HandoverReceiver>();
         services.TryAddSingleton<ControlCertificates>();
         services.TryAddSingleton<ControlChannel>();
+        services.AddHostedService<ControlChannelWarmup>();
         services.TryAddSingleton<FallbackForwarder>();
         services.TryAddSingleton<ConnectionAdopter>();
         services.TryAddSingleton<FlowOwnership>();

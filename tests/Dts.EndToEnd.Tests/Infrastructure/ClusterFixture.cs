@@ -14,6 +14,9 @@ public class ClusterFixture : IAsyncLifetime
 
     protected virtual string Mechanism => "Repair";
 
+    /// <summary>Extra configuration for every node, by configuration path (written into its n&lt;i&gt;.json).</summary>
+    protected virtual IReadOnlyDictionary<string, string> NodeSettings { get; } = new Dictionary<string, string>();
+
     public string MechanismName => Mechanism;
 
     public Testbed.Testbed Testbed => _testbed ?? throw new InvalidOperationException("testbed not up");
@@ -37,6 +40,7 @@ public class ClusterFixture : IAsyncLifetime
             Mechanism = Mechanism,
             NodeCommand = sample.Command,
             NodeWorkingDirectory = sample.WorkingDirectory,
+            NodeSettings = NodeSettings,
         });
     }
 

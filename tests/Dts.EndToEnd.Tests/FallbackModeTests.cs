@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Text;
+using Dts.Core.Ownership;
+using Dts.EndToEnd.Tests.Infrastructure;
+
+namespace Dts.EndToEnd.Tests;
+
+/// <summary>A testbed whose routes ask for the other two fallbacks: /api → Reject (503), /static → Local.</summary>
+public sealed class FallbackModeFixture : ClusterFixture
+{
+    protected override IReadOnlyDictionary<string, string> NodeSettings { get; } = new Dictionary<string, string>
+    {
+        ["ReverseProxy:Routes:api:Metadata:Dts.Fallback"] = "Reject",
+        ["ReverseProxy:Routes:static:Metadata:Dts.Fallback"] = "Local",
+    };
+}
+
+[CollectionDefinition(Name)]
+public sealed class FallbackModeCollection : ICollectionFixture<FallbackModeFixture>
+{
+    public const string Name = "cluster with Reject and Local fallbacks";
+}
+
+/// <summary>
+/// Per route <c>Dts.Fallback</c>: with the targets dead, a Reject route answers 503 at once and a Local route
+/// is served by the node that accepted the connection. Connections come from ports n1 owns (FlowOwner).
+/// </summary>
+[Collection(FallbackModeCollection.Name)]
+public sealed class FallbackModeTests(FallbackModeFixture cluster)
+{
+    [RootFact]
+    public async Task TargetsDead_RejectRoute503_LocalRouteServedByOrigin()
+    {
+        var t = cluster.Testbed;
+        await t.KillNodeAsync(2);
+        await t.KillNodeAsync(3);
+        var ports = Enumerable.Range(21_000 + Random.Shared.Next(4_000), 1_000)
+            .Where(p => FlowOwner.OwnerIndex(t.ClientAddress, (ushort)p, t.Options.HashSeed, t.NodeCount) == 0)
+            .Take(6).ToArray();
+
+        for (var i = 0; i < ports.Length; i++)
+        {
+            var (path, expected) = i % 2 == 0 ? ("/api/whoami", "HTTP/1.1 503") : ("/static/whoami", "HTTP/1.1 200");
+            var watch = Stopwatch.StartNew();
+            using var raw = await RawClient.ConnectAsync(t, TimeSpan.FromSeconds(5), ports[i]);
+            await raw.SendAsync($"GET {path} HTTP/1.1\r\nHost: vip\r\nConnection: close\r\n\r\n");
+            var reply = Encoding.Latin1.GetString(await raw.ReadToEndAsync(TimeSpan.FromSeconds(10)));
+
+            Assert.StartsWith(expected, reply);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"{path} took {watch.Elapsed}");
+            if (path.StartsWith("/static", StringComparison.Ordinal))
+            {
+                Assert.Contains("X-Dts-Node: n1", reply);
+                Assert.Contains("\"node\":\"n1\"", reply);
+            }
+        }
+    }
+}
