@@ -28,6 +28,9 @@ internal sealed partial class HandoverReceiver(
     SpliceReceiver? splice = null)
 {
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far ahead (ms ticks) a restored socket's TS clock starts.</summary>
+    private const uint TsMarginMs = 10;
     private readonly ConcurrentDictionary<string, Entry> _seen = new();
     private readonly DtsOptions _options = options.Value;
     private long _nextSweep;
@@ -108,7 +111,11 @@ internal sealed partial class HandoverReceiver(
 
         var started = time.GetTimestamp();
         var flow = HandoverMessages.FlowOf(request);
-        var state = HandoverMessages.StateOf(request.Repair);
+        // The TS clock is restored a little ahead: the kernel stamps segments from a cached clock that can be a
+        // tick behind the one TCP_TIMESTAMP read, and a TSval one tick older than the origin's last one would be
+        // dropped by the client's PAWS check (RFC 7323 §5). A forward jump is harmless.
+        var checkpoint = HandoverMessages.StateOf(request.Repair);
+        var state = checkpoint with { TsVal = checkpoint.TsVal + TsMarginMs };
         System.Net.Sockets.Socket socket;
         try
         {
