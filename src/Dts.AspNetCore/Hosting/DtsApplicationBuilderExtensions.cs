@@ -1,3 +1,4 @@
+using Dts.Core.Telemetry;
 using Dts.AspNetCore;
 using Dts.AspNetCore.Configuration;
 using Dts.AspNetCore.Control;

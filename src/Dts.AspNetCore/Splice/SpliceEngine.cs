@@ -1,3 +1,4 @@
+using Dts.Core.Telemetry;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;

@@ -1,3 +1,4 @@
+using Dts.Core.Telemetry;
 using System.Diagnostics.Metrics;
 using Dts.Core.Handover;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Dts.Core.Telemetry;
 using System.Globalization;
 using Dts.Testbed.Demo;
 
@@ -21,7 +22,7 @@ public sealed partial class BenchRunner
             foreach (int node in new[] { BenchCluster.OriginNode, BenchCluster.TargetNode })
             {
                 string json = await http.GetStringAsync(new Uri($"http://{t.NodeAddress(node)}:{t.Port}/dts/stats"), cancellationToken).ConfigureAwait(false);
-                var stats = DemoNodeStats.Parse(json);
+                var stats = DtsStatsReader.Parse(json);
                 if (node == BenchCluster.OriginNode && stats.HandoverFailures > 0)
                 {
                     var mode = cluster.Mechanism == "Splice" ? BenchMode.Splice : BenchMode.Repair;

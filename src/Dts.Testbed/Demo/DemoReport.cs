@@ -1,3 +1,5 @@
+using Dts.Core.Telemetry;
+
 namespace Dts.Testbed.Demo;
 
 /// <summary>
@@ -37,7 +39,7 @@ public sealed record DemoReport
     public IReadOnlyList<string> ErrorDescriptions { get; init; } = [];
 
     /// <summary>Per node, counters of the demo's traffic only.</summary>
-    public IReadOnlyList<DemoNodeStats> Nodes { get; init; } = [];
+    public IReadOnlyList<DtsStats> Nodes { get; init; } = [];
 
     /// <summary>Wall-clock time of the whole demo, testbed up and down included.</summary>
     public TimeSpan Elapsed { get; init; }

@@ -1,3 +1,4 @@
+using Dts.Core.Telemetry;
 using System.Globalization;
 
 namespace Dts.Testbed.Demo;
@@ -7,7 +8,7 @@ public sealed partial class DemoRunner
     private static readonly string[] PhaseOrder = ["nft", "checkpoint", "rpc", "restore", "adopt"];
 
     /// <summary>The nodes' counters for this run and the handover latency, per node and for the cluster.</summary>
-    private void PrintNodes(IReadOnlyList<DemoNodeStats> nodes)
+    private void PrintNodes(IReadOnlyList<DtsStats> nodes)
     {
         Section("nodes: GET /dts/stats on every node (counters of this run; latency over each node's last 8192 handovers)");
         _out.WriteLine($"  {"node",-5} {"served",8} {"by handover",12} {"handovers out",14} {"in",7} {"failed",7} {"fallbacks",10} {"rejected",9} {"handover p50",13} {"p99",10}");
@@ -36,7 +37,7 @@ public sealed partial class DemoRunner
         _out.WriteLine($"  handover phases (µs)  {string.Join(' ', nodes.Select(n => $"{n.Node + " p50",10}"))} {"all p50",10} {"all p99",10} {"samples",8}");
         foreach (string phase in phases)
         {
-            var perNode = nodes.Select(n => n.Phases.TryGetValue(phase, out var s) ? s : new DemoPhaseStats(0, 0, 0)).ToList();
+            var perNode = nodes.Select(n => n.Phases.TryGetValue(phase, out var s) ? s : new DtsPhaseStats(0, 0, 0)).ToList();
             double phaseP50 = DemoLatency.CombinedP50(perNode.Select(s => (s.P50Us, s.Count)));
             double phaseP99 = DemoLatency.CombinedP99(perNode.Select(s => (s.P99Us, s.Count)));
             _out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,3 +1,4 @@
+using Dts.Core.Telemetry;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -57,7 +58,7 @@ public sealed partial class DemoRunner
             + $"and {_options.UploadsPerRoute} × {Size(_options.UploadBytes)} upload per route");
 
         Testbed? testbed = null;
-        IReadOnlyList<DemoNodeStats> nodes = [];
+        IReadOnlyList<DtsStats> nodes = [];
         bool cancelled = false;
         string? failure = null;
         try
@@ -156,14 +157,14 @@ public sealed partial class DemoRunner
     }
 
     /// <summary>Every node's <c>/dts/stats</c>, fetched from the client namespace through the router.</summary>
-    private static async Task<IReadOnlyList<DemoNodeStats>> FetchStatsAsync(Testbed testbed, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<DtsStats>> FetchStatsAsync(Testbed testbed, CancellationToken cancellationToken)
     {
         using var http = testbed.CreateClientHttpClient(StatsTimeout);
-        var stats = new List<DemoNodeStats>(testbed.NodeCount);
+        var stats = new List<DtsStats>(testbed.NodeCount);
         for (int i = 1; i <= testbed.NodeCount; i++)
         {
             string json = await http.GetStringAsync(new Uri($"http://{testbed.NodeAddress(i)}:{testbed.Port}/dts/stats"), cancellationToken).ConfigureAwait(false);
-            stats.Add(DemoNodeStats.Parse(json));
+            stats.Add(DtsStatsReader.Parse(json));
         }
 
         return stats;

@@ -1,4 +1,4 @@
-namespace Dts.AspNetCore.Telemetry;
+namespace Dts.Core.Telemetry;
 
 /// <summary>
 /// The Splice packet path's counters on <c>/dts/stats</c>: live flows and the bytes of translator state each

@@ -1,7 +1,8 @@
-namespace Dts.AspNetCore.Telemetry;
+namespace Dts.Core.Telemetry;
 
 /// <summary>
-/// One node's counters as <c>GET /dts/stats</c> returns them (JSON, camelCase). Latencies are µs over the
+/// One node's counters as <c>GET /dts/stats</c> returns them (JSON, camelCase): the contract between a node
+/// (Dts.AspNetCore) and whoever reads it (the demo, the bench). Latencies are µs over the
 /// last 8192 handovers.
 /// </summary>
 public sealed record DtsStats(
