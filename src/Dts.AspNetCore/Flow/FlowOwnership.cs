@@ -33,7 +33,19 @@ internal sealed class FlowOwnership(IOptions<DtsOptions> options) : IHostedServi
 
     public void RemoveHandedIn(FlowKey flow) => _table.Value.RemoveHandedIn(flow);
 
-    public void AddHandedIn(FlowKey flow) => _table.Value.AddHandedIn(flow);
+    /// <summary>
+    /// This node takes the flow in. A <c>handed_out</c> element an earlier connection on the same client port
+    /// left here (this node was its origin) would drop the flow before <c>handed_in</c> accepts it, so it goes:
+    /// looked up first (cheap), deleted only when there (a delete waits for an RCU grace period).
+    /// </summary>
+    public void AddHandedIn(FlowKey flow)
+    {
+        if (_table.Value.ContainsHandedOut(flow))
+        {
+            _table.Value.RemoveHandedOut(flow);
+        }
+        _table.Value.AddHandedIn(flow);
+    }
 
     /// <summary>Marks the flow's packets for the Splice NFQUEUE, both directions.</summary>
     public void AddSpliced(FlowKey flow) => _table.Value.AddSpliced(flow);

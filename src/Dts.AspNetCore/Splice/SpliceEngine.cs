@@ -38,6 +38,12 @@ internal sealed partial class SpliceEngine(
     private readonly object _lock = new();
     private readonly SpliceFlowTable _flows = new(options.Value.FlowIdleTimeout, TimeSpan.FromSeconds(60), time);
     private readonly Dictionary<SpliceFlowKey, SpliceHandshake> _handshakes = [];
+
+    /// <summary>
+    /// Marked flows whose spliced connection is over and whose client port now carries a connection of this
+    /// node's own (a reused port): passed untranslated. Value: last packet's timestamp.
+    /// </summary>
+    private readonly Dictionary<SpliceFlowKey, long> _native = [];
     private readonly ConcurrentDictionary<FlowKey, AdoptedConnectionInfo> _arrivals = new();
     private uint _vip;
     private NfQueueSteering? _steering;
@@ -81,6 +87,9 @@ internal sealed partial class SpliceEngine(
         var handshake = new SpliceHandshake();
         lock (_lock)
         {
+            // Whatever an earlier connection on this client port left behind is replaced.
+            _flows.Remove(key);
+            _native.Remove(key);
             _handshakes[key] = handshake;
         }
         return handshake;
@@ -198,6 +207,33 @@ internal sealed partial class SpliceEngine(
                 _flows.TryAdd(key, pending.Rules, now, out _);
                 handshake.TryDecide(true);
             }
+            if (_native.ContainsKey(key))
+            {
+                _native[key] = now;
+                return PacketVerdict.Accept;
+            }
+            if (TcpHeader.TryRead(ip.Payload, out var tcp) && (tcp.Flags & TcpFlags.Syn) != 0)
+            {
+                var armed = _flows.TryGet(key, out _);
+                if (!egress && (tcp.Flags & TcpFlags.Ack) == 0)
+                {
+                    // A client's SYN is in the client's own numbering: the stack judges it. On a live connection
+                    // it answers with a challenge ACK (RFC 5961 §4, translated as usual); otherwise it is a new
+                    // connection on a reused port, this node's own from now on.
+                    if (!armed)
+                    {
+                        _native[key] = now;
+                    }
+                    return PacketVerdict.Accept;
+                }
+                if (egress && (tcp.Flags & TcpFlags.Ack) != 0 && armed)
+                {
+                    // The stack opened a new connection on this 4-tuple: the spliced one is over.
+                    _flows.Remove(key);
+                    _native[key] = now;
+                    return PacketVerdict.Accept;
+                }
+            }
             var result = egress
                 ? _flows.TranslateEgress(payload, packet.ChecksumNotReady, now)
                 : _flows.TranslateIngress(payload, packet.ChecksumNotReady, now);
@@ -210,7 +246,16 @@ internal sealed partial class SpliceEngine(
         int removed;
         lock (_lock)
         {
-            removed = _flows.Sweep(time.GetTimestamp());
+            var now = time.GetTimestamp();
+            removed = _flows.Sweep(now);
+            var idle = (long)(_options.FlowIdleTimeout.TotalSeconds * time.TimestampFrequency);
+            foreach (var (key, last) in _native)
+            {
+                if (now - last > idle)
+                {
+                    _native.Remove(key);
+                }
+            }
         }
         if (removed > 0)
         {

@@ -87,7 +87,9 @@ public sealed class SpliceFlowState
             IngressPackets++;
             IngressBytes += segment.PayloadLength;
             IngressFinSeen |= (segment.Flags & TcpFlags.Fin) != 0;
-            Touch(segment.Flags, nowTimestamp);
+            // An ingress RST is not believed: anyone can send one, and the target's stack ignores those out of
+            // window (RFC 5961 §3). Only the target's own RST (egress) says the connection is over.
+            Touch(segment.Flags & ~TcpFlags.Rst, nowTimestamp);
         }
 
         return result;

@@ -91,14 +91,16 @@ public sealed partial class NftFlowTable
             // The target's own injected handshake (and local clients) arrive on lo: never filtered or translated.
             Pre($"iif \"lo\" {match} accept");
         }
-        // A pure SYN starts a new connection on that 4-tuple (every node sees it): whatever an earlier
-        // connection on the same client port left in the sets is stale and must not black-hole this one.
-        Pre($"{match} tcp flags & (syn | ack) == syn " + string.Join(' ', sets.Select(set => $"delete @{set} {{ ip saddr . tcp sport }}")));
+        // A SYN follows the sets like any packet: on a live connection the owner's stack answers it with a
+        // challenge ACK (RFC 5961 §4); a new connection on a reused client port goes to the node that owns the
+        // 4-tuple now (the last target), which serves it like any connection it accepted.
+        Pre($"{match} ip saddr . tcp sport @handed_out update @handed_out {{ ip saddr . tcp sport timeout {idle} }} drop");
         if (o.SpliceMark is not null)
         {
-            Pre($"{match} ip saddr . tcp sport @spliced update @spliced {{ ip saddr . tcp sport timeout {idle} }} meta mark set {mark}");
+            // Spliced flows belong to the Splice NFQUEUE (which drops what it cannot translate): accepted here
+            // whatever the hash says, so the client's first packets after the commit are not lost.
+            Pre($"{match} ip saddr . tcp sport @spliced update @spliced {{ ip saddr . tcp sport timeout {idle} }} meta mark set {mark} accept");
         }
-        Pre($"{match} ip saddr . tcp sport @handed_out update @handed_out {{ ip saddr . tcp sport timeout {idle} }} drop");
         Pre($"{match} ip saddr . tcp sport @handed_in update @handed_in {{ ip saddr . tcp sport timeout {idle} }} accept");
         Pre($"{match} jhash ip saddr . tcp sport mod {o.NodeCount} seed 0x{seed} != {o.NodeIndex} drop");
         Out($"{reply} ip daddr . tcp dport @handed_out drop");
