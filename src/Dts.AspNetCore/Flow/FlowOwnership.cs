@@ -10,8 +10,11 @@ namespace Dts.AspNetCore.Flow;
 /// This node's nft table <c>inet dts</c>: installed (reconciling whatever it finds) when the host starts,
 /// removed when it stops; per-handover set updates go through libnftables, never the nft program.
 /// </summary>
-internal sealed class FlowOwnership(IOptions<DtsOptions> options) : IHostedService, IDisposable
+internal sealed class FlowOwnership(IOptions<DtsOptions> options, TimeProvider time) : IHostedService, IDisposable
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<FlowKey, long> _handedOut = new();
+    private long _nextSweep;
+
     private readonly Lazy<NftFlowTable> _table = new(() =>
     {
         var o = options.Value;
@@ -27,20 +30,49 @@ internal sealed class FlowOwnership(IOptions<DtsOptions> options) : IHostedServi
         });
     });
 
-    public void AddHandedOut(FlowKey flow) => _table.Value.AddHandedOut(flow);
+    public void AddHandedOut(FlowKey flow)
+    {
+        _table.Value.AddHandedOut(flow);
+        _handedOut[flow] = time.GetTimestamp();
+        SweepHandedOut();
+    }
 
-    public void RemoveHandedOut(FlowKey flow) => _table.Value.RemoveHandedOut(flow);
+    public void RemoveHandedOut(FlowKey flow)
+    {
+        _table.Value.RemoveHandedOut(flow);
+        _handedOut.TryRemove(flow, out _);
+    }
+
+    /// <summary>Forgets handed-out flows older than twice the idle timeout (their elements are long gone); at most once a minute.</summary>
+    private void SweepHandedOut()
+    {
+        var now = time.GetTimestamp();
+        var next = Interlocked.Read(ref _nextSweep);
+        if (now < next || Interlocked.CompareExchange(ref _nextSweep, now + 60 * time.TimestampFrequency, next) != next)
+        {
+            return;
+        }
+        var cutoff = now - (long)(2 * options.Value.FlowIdleTimeout.TotalSeconds * time.TimestampFrequency);
+        foreach (var (flow, added) in _handedOut)
+        {
+            if (added < cutoff)
+            {
+                _handedOut.TryRemove(flow, out _);
+            }
+        }
+    }
 
     public void RemoveHandedIn(FlowKey flow) => _table.Value.RemoveHandedIn(flow);
 
     /// <summary>
     /// This node takes the flow in. A <c>handed_out</c> element an earlier connection on the same client port
-    /// left here (this node was its origin) would drop the flow before <c>handed_in</c> accepts it, so it goes:
-    /// looked up first (cheap), deleted only when there (a delete waits for an RCU grace period).
+    /// left here (this node was its origin) would drop the flow before <c>handed_in</c> accepts it, so it goes.
+    /// This node remembers what it handed out: asking nft would list the whole set (libnftables' cache), and
+    /// deleting an element that is not there waits for an RCU grace period (~10 ms).
     /// </summary>
     public void AddHandedIn(FlowKey flow)
     {
-        if (_table.Value.ContainsHandedOut(flow))
+        if (_handedOut.TryRemove(flow, out _))
         {
             _table.Value.RemoveHandedOut(flow);
         }

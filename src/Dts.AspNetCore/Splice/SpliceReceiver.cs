@@ -53,6 +53,7 @@ internal sealed partial class SpliceReceiver(
 
         var handshake = engine.BeginHandshake(key);
         var armed = false;
+        var handedIn = false;
         var next = clientIsn + 1;
         SpliceHandshake.SynAck? synAck = null;
         try
@@ -72,6 +73,10 @@ internal sealed partial class SpliceReceiver(
                 new SeqNum(origin.TsVal + TsMarginMs), new SeqNum(synAck.Value.TsVal ?? 0),
                 targetWscale, origin.WindowScaling ? origin.RcvWscale : (byte)0);
 
+            // Taken in now, not after the commit: the client's packets then reach the queue (which drops them
+            // until the flow is armed) instead of the hash rule, so nothing is lost once the packet path commits.
+            flows.AddHandedIn(flow);
+            handedIn = true;
             engine.Prepare(handshake, rules, clientIsn + 1 + origin.RecvQueue.Length, commit);
             engine.ExpectArrival(flow, new AdoptedConnectionInfo(request.OriginNode, request.HandoverId));
             var window = (ushort)Math.Min(ushort.MaxValue, origin.WindowScaling ? origin.Window.snd_wnd >> origin.SndWscale : origin.Window.snd_wnd);
@@ -85,7 +90,6 @@ internal sealed partial class SpliceReceiver(
             }
             // Committed and armed by the packet path; from now on the client's packets are this node's.
             armed = true;
-            flows.AddHandedIn(flow);
             return (true, "");
         }
         catch (TimeoutException)
@@ -94,7 +98,6 @@ internal sealed partial class SpliceReceiver(
             {
                 // The packet path armed the flow at the last moment: it is ours.
                 armed = true;
-                flows.AddHandedIn(flow);
                 return (true, "");
             }
             return (false, synAck is null ? "no SYN-ACK from this node's stack" : "the injected bytes were not acknowledged");
@@ -107,6 +110,11 @@ internal sealed partial class SpliceReceiver(
                 // from "the client" makes this node's stack forget it.
                 engine.Withdraw(key, handshake);
                 engine.ForgetArrival(flow);
+                if (handedIn)
+                {
+                    // The origin keeps the connection: give the flow back (the mark stays; the queue drops).
+                    flows.RemoveHandedIn(flow);
+                }
                 if (synAck is { } s)
                 {
                     var rst = new byte[SplicePackets.Length(0, timestamps: false)];

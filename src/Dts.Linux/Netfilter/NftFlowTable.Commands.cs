@@ -97,9 +97,10 @@ public sealed partial class NftFlowTable
         Pre($"{match} ip saddr . tcp sport @handed_out update @handed_out {{ ip saddr . tcp sport timeout {idle} }} drop");
         if (o.SpliceMark is not null)
         {
-            // Spliced flows belong to the Splice NFQUEUE (which drops what it cannot translate): accepted here
-            // whatever the hash says, so the client's first packets after the commit are not lost.
-            Pre($"{match} ip saddr . tcp sport @spliced update @spliced {{ ip saddr . tcp sport timeout {idle} }} meta mark set {mark} accept");
+            // Spliced flows' packets go to the Splice NFQUEUE (which drops what it cannot translate). The mark
+            // only steers: whether this node takes the packet at all is still the sets' and the hash's call, so a
+            // flow whose handover failed here is never answered by this node's stack.
+            Pre($"{match} ip saddr . tcp sport @spliced update @spliced {{ ip saddr . tcp sport timeout {idle} }} meta mark set {mark}");
         }
         Pre($"{match} ip saddr . tcp sport @handed_in update @handed_in {{ ip saddr . tcp sport timeout {idle} }} accept");
         Pre($"{match} jhash ip saddr . tcp sport mod {o.NodeCount} seed 0x{seed} != {o.NodeIndex} drop");

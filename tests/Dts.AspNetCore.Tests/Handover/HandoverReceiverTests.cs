@@ -24,7 +24,7 @@ public sealed class HandoverReceiverTests : IDisposable
     {
         var options = Options.Create(new DtsOptions { NodeId = "n3", Vip = "198.18.0.100" });
         _receiver = new HandoverReceiver(
-            options, new FlowOwnership(options), _adopter,
+            options, new FlowOwnership(options, TimeProvider.System), _adopter,
             new DtsTelemetry(_meters.GetRequiredService<IMeterFactory>(), options),
             TimeProvider.System, NullLogger<HandoverReceiver>.Instance);
     }

@@ -87,14 +87,26 @@ public class SpliceFlowTableTests
     }
 
     [Fact]
-    public void Sweep_ResetInOneDirection_ClosesTheFlow()
+    public void Sweep_EgressReset_ClosesTheFlow()
     {
         (SpliceFlowTable table, SpliceFlowKey key, long second) = NewTable(true);
-        table.TranslateIngress(Packet(true, false, TcpFlags.Rst), false, 500);
+        table.TranslateEgress(Packet(true, true, TcpFlags.Rst), false, 500);
 
         Assert.True(table.TryGet(key, out SpliceFlowState? state));
         Assert.True(state.ResetSeen && state.IsClosed);
         Assert.Equal(1, table.Sweep(500 + (30 * second)));
+    }
+
+    [Fact]
+    public void Sweep_IngressReset_DoesNotCloseTheFlow()
+    {
+        // Anyone can send an RST toward the target; its stack ignores those out of window (RFC 5961 §3).
+        (SpliceFlowTable table, SpliceFlowKey key, long second) = NewTable(true);
+        table.TranslateIngress(Packet(true, false, TcpFlags.Rst), false, 500);
+
+        Assert.True(table.TryGet(key, out SpliceFlowState? state));
+        Assert.False(state.ResetSeen || state.IsClosed);
+        Assert.Equal(0, table.Sweep(500 + (30 * second)));
     }
 
     [Fact]
