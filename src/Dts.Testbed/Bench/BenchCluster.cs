@@ -15,13 +15,16 @@ internal sealed class BenchCluster : IDisposable
     /// <summary>The serving node (1-based): the sample routes <c>/api</c> and <c>/proxied</c> to n3.</summary>
     public const int TargetNode = 3;
 
-    private BenchCluster(Testbed testbed, string mechanism, BenchSocketFactory sockets)
+    /// <summary>Client addresses added besides the testbed's own, for enough distinct 4-tuples.</summary>
+    public const int ExtraClientAddresses = 32;
+
+    private BenchCluster(Testbed testbed, string mechanism, BenchSocketFactory sockets, IReadOnlyList<IPAddress> clients)
     {
         Testbed = testbed;
         Mechanism = mechanism;
         Sockets = sockets;
-        OriginPorts = new BenchPortPool(testbed.ClientAddress, testbed.Options.HashSeed, testbed.NodeCount, OriginNode - 1);
-        TargetPorts = new BenchPortPool(testbed.ClientAddress, testbed.Options.HashSeed, testbed.NodeCount, TargetNode - 1);
+        OriginPorts = new BenchPortPool(clients, testbed.Options.HashSeed, testbed.NodeCount, OriginNode - 1);
+        TargetPorts = new BenchPortPool(clients, testbed.Options.HashSeed, testbed.NodeCount, TargetNode - 1);
     }
 
     public Testbed Testbed { get; }
@@ -46,8 +49,18 @@ internal sealed class BenchCluster : IDisposable
     /// <exception cref="IOException">Entering the client namespace failed.</exception>
     public static async Task<BenchCluster> CreateAsync(Testbed testbed, string mechanism)
     {
+        // More client addresses (198.19.0.10 …) so that no 4-tuple is reused within a run (see BenchPortPool).
+        var clients = new List<IPAddress> { testbed.ClientAddress };
+        var first = testbed.ClientAddress.GetAddressBytes();
+        for (var i = 0; i < ExtraClientAddresses; i++)
+        {
+            var address = new IPAddress([first[0], first[1], first[2], (byte)(10 + i)]);
+            (await testbed.RunInClientAsync("ip", ["addr", "add", $"{address}/24", "dev", "eth0"], TimeSpan.FromSeconds(5))
+                .ConfigureAwait(false)).EnsureSuccess();
+            clients.Add(address);
+        }
         var sockets = await BenchSocketFactory.CreateAsync(testbed.ClientNamespace).ConfigureAwait(false);
-        return new BenchCluster(testbed, mechanism, sockets);
+        return new BenchCluster(testbed, mechanism, sockets, clients);
     }
 
     /// <summary>CPU seconds so far of the origin (n1's node process and <see cref="ExtraOriginPids"/>).</summary>

@@ -181,7 +181,7 @@ internal static class BenchLoadClient
             {
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 socket.NoDelay = true;
-                socket.Bind(new IPEndPoint(endpoint.Cluster.ClientAddress, endpoint.Ports.Next()));
+                socket.Bind(endpoint.Ports.Next());
                 await socket.ConnectAsync(remote, ct).ConfigureAwait(false);
                 return new NetworkStream(socket, ownsSocket: true);
             }
