@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Dts.Testbed;
 using Dts.Testbed.Bench;
 
@@ -51,11 +50,7 @@ internal static class BenchCommand
             };
             var runner = new BenchRunner(options, Console.Out);
 
-            using var cts = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Cancel(context, cts));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Cancel(context, cts));
-            var report = await runner.RunAsync(cts.Token);
-            return report.ExitCode;
+            return await CancelOnSignal.RunAsync("bench", async ct => (await runner.RunAsync(ct)).ExitCode);
         }).GetAwaiter().GetResult());
         return bench;
     }
@@ -65,14 +60,4 @@ internal static class BenchCommand
     private static T[] ParseList<T>(string text, TryParse<T> parse, string what) =>
         [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => parse(s, out var v) ? v : throw new ArgumentException($"Unknown {what} '{s}'."))];
-
-    private static void Cancel(PosixSignalContext context, CancellationTokenSource cts)
-    {
-        context.Cancel = true;
-        if (!cts.IsCancellationRequested)
-        {
-            Console.Error.WriteLine("dts: stopping the bench and tearing the testbeds down…");
-            cts.Cancel();
-        }
-    }
 }

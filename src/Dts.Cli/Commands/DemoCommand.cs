@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Dts.Testbed.Demo;
 
 namespace Dts.Cli.Commands;
@@ -33,22 +32,8 @@ internal static class DemoCommand
             };
             var runner = new DemoRunner(options, Console.Out);
 
-            using var cts = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Cancel(context, cts));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Cancel(context, cts));
-            var report = await runner.RunAsync(cts.Token);
-            return report.ExitCode;
+            return await CancelOnSignal.RunAsync("demo", async ct => (await runner.RunAsync(ct)).ExitCode);
         }).GetAwaiter().GetResult());
         return demo;
-    }
-
-    private static void Cancel(PosixSignalContext context, CancellationTokenSource cts)
-    {
-        context.Cancel = true;
-        if (!cts.IsCancellationRequested)
-        {
-            Console.Error.WriteLine("dts: stopping the demo and tearing the testbed down…");
-            cts.Cancel();
-        }
     }
 }

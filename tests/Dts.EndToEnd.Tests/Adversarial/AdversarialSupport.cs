@@ -27,19 +27,8 @@ internal sealed class KeepAliveClient : IDisposable
 
     public int LocalPort => ((IPEndPoint)_socket.LocalEndPoint!).Port;
 
-    public static async Task<KeepAliveClient> ConnectAsync(Testbed.Testbed testbed, TimeSpan timeout, int localPort = 0)
-    {
-        var socket = testbed.CreateSocket(testbed.ClientNamespace, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.NoDelay = true;
-        if (localPort != 0)
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(new IPEndPoint(testbed.ClientAddress, localPort));
-        }
-        using var cts = new CancellationTokenSource(timeout);
-        await socket.ConnectAsync(new IPEndPoint(testbed.Vip, testbed.Port), cts.Token);
-        return new KeepAliveClient(socket);
-    }
+    public static async Task<KeepAliveClient> ConnectAsync(Testbed.Testbed testbed, TimeSpan timeout, int localPort = 0) =>
+        new(await RawClient.ConnectSocketAsync(testbed, timeout, localPort));
 
     public async Task SendAsync(string ascii) => await _socket.SendAsync(Encoding.ASCII.GetBytes(ascii), SocketFlags.None);
 

@@ -14,7 +14,11 @@ internal sealed class RawClient : IDisposable
 
     private RawClient(Socket socket) => _socket = socket;
 
-    public static async Task<RawClient> ConnectAsync(Testbed.Testbed testbed, TimeSpan timeout, int localPort = 0)
+    public static async Task<RawClient> ConnectAsync(Testbed.Testbed testbed, TimeSpan timeout, int localPort = 0) =>
+        new(await ConnectSocketAsync(testbed, timeout, localPort));
+
+    /// <summary>A TCP socket in the client namespace, connected to the VIP (from <paramref name="localPort"/> when not 0).</summary>
+    public static async Task<Socket> ConnectSocketAsync(Testbed.Testbed testbed, TimeSpan timeout, int localPort = 0)
     {
         var socket = testbed.CreateSocket(testbed.ClientNamespace, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.NoDelay = true;
@@ -25,7 +29,7 @@ internal sealed class RawClient : IDisposable
         }
         using var cts = new CancellationTokenSource(timeout);
         await socket.ConnectAsync(new IPEndPoint(testbed.Vip, testbed.Port), cts.Token);
-        return new RawClient(socket);
+        return socket;
     }
 
     public int LocalPort => ((IPEndPoint)_socket.LocalEndPoint!).Port;
