@@ -11,6 +11,8 @@ using Dts.Core.Tcp;
 using Dts.Linux.Netfilter;
 using Dts.Linux.Tcp;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -207,14 +209,15 @@ internal sealed partial class SpliceEngine(
                 _flows.TryAdd(key, pending.Rules, now, out _);
                 handshake.TryDecide(true);
             }
-            if (_native.ContainsKey(key))
+            ref var nativeSince = ref CollectionsMarshal.GetValueRefOrNullRef(_native, key);
+            if (!Unsafe.IsNullRef(ref nativeSince))
             {
-                _native[key] = now;
+                nativeSince = now;
                 return PacketVerdict.Accept;
             }
+            var armed = _flows.TryGet(key, out var state);
             if (TcpHeader.TryRead(ip.Payload, out var tcp) && (tcp.Flags & TcpFlags.Syn) != 0)
             {
-                var armed = _flows.TryGet(key, out _);
                 if (!egress && (tcp.Flags & TcpFlags.Ack) == 0)
                 {
                     // A client's SYN is in the client's own numbering: the stack judges it. On a live connection
@@ -234,9 +237,13 @@ internal sealed partial class SpliceEngine(
                     return PacketVerdict.Accept;
                 }
             }
+            if (!armed)
+            {
+                return PacketVerdict.Drop; // a marked flow this node has no rules for: fail closed
+            }
             var result = egress
-                ? _flows.TranslateEgress(payload, packet.ChecksumNotReady, now)
-                : _flows.TranslateIngress(payload, packet.ChecksumNotReady, now);
+                ? state!.TranslateEgress(payload, packet.ChecksumNotReady, now)
+                : state!.TranslateIngress(payload, packet.ChecksumNotReady, now);
             return result == TranslateResult.Translated ? PacketVerdict.AcceptModified : PacketVerdict.Drop;
         }
     }

@@ -123,9 +123,6 @@ public sealed partial class NftFlowTable : IDisposable
         AddElement("spliced", flow);
     }
 
-    /// <summary>True when the flow is in <c>spliced</c>.</summary>
-    public bool ContainsSpliced(FlowKey flow) => Options.SpliceMark is not null && ContainsElement("spliced", flow);
-
     /// <summary>True when handed_out holds <paramref name="flow"/> (<c>get element</c>).</summary>
     /// <exception cref="NftException">libnftables rejected the command.</exception>
     public bool ContainsHandedOut(FlowKey flow) => ContainsElement("handed_out", flow);
