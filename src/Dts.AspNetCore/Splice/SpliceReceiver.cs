@@ -59,6 +59,12 @@ internal sealed partial class SpliceReceiver(
         try
         {
             flows.AddSpliced(flow);
+            // Taken in before the SYN: this clears a handed_out an earlier connection on this client port left
+            // here, which would drop this node's own SYN-ACK in the output chain; and the client's packets then
+            // reach the queue (which drops them until the flow is armed) instead of the hash rule, so nothing is
+            // lost once the packet path commits.
+            flows.AddHandedIn(flow);
+            handedIn = true;
             engine.Injector.Send(syn);
             synAck = await handshake.SynAckReceived.WaitAsync(StepTimeout, time).ConfigureAwait(false);
             var mismatch = Compare(synAck.Value.Options, origin);
@@ -73,10 +79,6 @@ internal sealed partial class SpliceReceiver(
                 new SeqNum(origin.TsVal + TsMarginMs), new SeqNum(synAck.Value.TsVal ?? 0),
                 targetWscale, origin.WindowScaling ? origin.RcvWscale : (byte)0);
 
-            // Taken in now, not after the commit: the client's packets then reach the queue (which drops them
-            // until the flow is armed) instead of the hash rule, so nothing is lost once the packet path commits.
-            flows.AddHandedIn(flow);
-            handedIn = true;
             engine.Prepare(handshake, rules, clientIsn + 1 + origin.RecvQueue.Length, commit);
             engine.ExpectArrival(flow, new AdoptedConnectionInfo(request.OriginNode, request.HandoverId));
             var window = (ushort)Math.Min(ushort.MaxValue, origin.WindowScaling ? origin.Window.snd_wnd >> origin.SndWscale : origin.Window.snd_wnd);
