@@ -32,6 +32,7 @@ public sealed partial class Testbed
                 Options.KeepRunDirectory ? null : RunDirectory,
                 Options.StopGracePeriod,
                 cancellationToken).ConfigureAwait(false);
+            _lease.Release();
             _down = true;
         }
         finally
@@ -44,6 +45,8 @@ public sealed partial class Testbed
     /// Removes leftovers of crashed runs: every testbed (namespaces <c>dts-&lt;runid&gt;-*</c>, registry entry, run
     /// directory) whose owner process is gone and that was not detached — or, with <paramref name="all"/>, every
     /// testbed on the machine, including live and detached ones. Processes still inside are killed first.
+    /// A testbed whose owner is alive is never a leftover, from the moment <see cref="UpAsync"/> starts building it
+    /// (its <see cref="TestbedLease"/>); two cleanups at once never remove the same leftover twice.
     /// </summary>
     /// <returns>The run ids removed.</returns>
     /// <exception cref="TestbedCommandException">Deleting a namespace failed.</exception>
@@ -52,8 +55,10 @@ public sealed partial class Testbed
         var removed = new List<string>();
         foreach (var info in List().Where(t => all || t.IsLeftover))
         {
-            await RemoveCoreAsync(info, cancellationToken).ConfigureAwait(false);
-            removed.Add(info.RunId);
+            if (await RemoveCoreAsync(info, force: all, cancellationToken).ConfigureAwait(false))
+            {
+                removed.Add(info.RunId);
+            }
         }
 
         return removed;
@@ -70,7 +75,7 @@ public sealed partial class Testbed
             return false;
         }
 
-        await RemoveCoreAsync(info, cancellationToken).ConfigureAwait(false);
+        await RemoveCoreAsync(info, force: true, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -96,7 +101,7 @@ public sealed partial class Testbed
         {
             var record = TestbedRegistry.TryRead(runId);
             int? owner = record?.OwnerProcessId ?? TestbedLayout.PidFromRunId(runId);
-            bool ownerAlive = owner is int pid && Signals.IsAlive(pid);
+            bool ownerAlive = TestbedLease.IsHeld(runId) ?? (owner is int pid && Signals.IsAlive(pid));
             bool detached = record?.Detached ?? false;
             result.Add(new TestbedInfo(
                 runId,
@@ -115,12 +120,35 @@ public sealed partial class Testbed
         return result;
     }
 
-    private static Task RemoveCoreAsync(TestbedInfo info, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes one testbed while holding its lease. Without <paramref name="force"/> (leftovers only) a lease someone
+    /// holds means its owner came back or another cleanup is removing it: nothing is touched and false comes back.
+    /// </summary>
+    private static async Task<bool> RemoveCoreAsync(TestbedInfo info, bool force, CancellationToken cancellationToken)
     {
-        var record = TestbedRegistry.TryRead(info.RunId);
-        var namespaces = info.Namespaces.Union(record?.Namespaces ?? []).ToList();
-        string runDirectory = info.RunDirectory ?? Path.Combine(TestbedLayout.DefaultRoot, info.RunId);
-        return TeardownAsync(info.RunId, namespaces, record?.KeepRunDirectory == true ? null : runDirectory, LeftoverGracePeriod, cancellationToken);
+        bool leased = TestbedLease.TryAcquire(info.RunId, out var lease);
+        if (!leased && !force)
+        {
+            return false;
+        }
+
+        try
+        {
+            var record = TestbedRegistry.TryRead(info.RunId);
+            var namespaces = info.Namespaces.Union(record?.Namespaces ?? []).Where(Netns.Exists).ToList();
+            if (!force && record is null && namespaces.Count == 0)
+            {
+                return false; // removed by another cleanup between the listing and the lease
+            }
+
+            string runDirectory = info.RunDirectory ?? Path.Combine(TestbedLayout.DefaultRoot, info.RunId);
+            await TeardownAsync(info.RunId, namespaces, record?.KeepRunDirectory == true ? null : runDirectory, LeftoverGracePeriod, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            lease?.Release();
+        }
     }
 
     private static async Task TeardownAsync(string runId, IReadOnlyList<string> namespaces, string? runDirectory, TimeSpan grace, CancellationToken cancellationToken)

@@ -18,12 +18,15 @@ public sealed partial class Testbed : IAsyncDisposable
     private readonly TestbedLayout _layout;
     private readonly NodeProcess[] _nodes;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly TestbedLease _lease;
     private bool _down;
     private bool _detached;
+    private bool _abandoned;
 
-    private Testbed(TestbedLayout layout)
+    private Testbed(TestbedLayout layout, TestbedLease lease)
     {
         _layout = layout;
+        _lease = lease;
         _nodes = [.. Enumerable.Range(1, layout.NodeCount).Select(i => new NodeProcess(layout, i))];
         Certificates = new TestbedCertificates(layout.RunDirectory);
     }
@@ -98,17 +101,26 @@ public sealed partial class Testbed : IAsyncDisposable
             throw new ArgumentException("Invalid testbed options:\n  " + string.Join("\n  ", errors), nameof(options));
         }
 
+        // The lease comes first: from the registry entry's first byte on, the testbed is never a leftover to a
+        // concurrent CleanupAsync while this process lives.
+        if (!TestbedLease.TryAcquire(layout.RunId, out var lease))
+        {
+            throw new InvalidOperationException($"A testbed with run id '{layout.RunId}' already exists.");
+        }
+
         if (layout.AllNamespaces.Any(Netns.Exists) || TestbedRegistry.TryRead(layout.RunId) is not null)
         {
+            lease!.Dispose();
             throw new InvalidOperationException($"A testbed with run id '{layout.RunId}' already exists.");
         }
 
         if (Directory.Exists(layout.RunDirectory) && Directory.EnumerateFileSystemEntries(layout.RunDirectory).Any())
         {
+            lease!.Release();
             throw new InvalidOperationException($"Run directory {layout.RunDirectory} exists and is not empty.");
         }
 
-        var testbed = new Testbed(layout);
+        var testbed = new Testbed(layout, lease!);
         try
         {
             TestbedRegistry.Write(testbed.CreateRecord());
@@ -161,10 +173,20 @@ public sealed partial class Testbed : IAsyncDisposable
         TestbedRegistry.Write(CreateRecord() with { Detached = true });
     }
 
+    /// <summary>
+    /// Lets go of the testbed without tearing it down, as a crash of this process would: from now on it is a leftover
+    /// that <see cref="CleanupAsync"/> removes. For tests of the cleanup.
+    /// </summary>
+    internal void Abandon()
+    {
+        _abandoned = true;
+        _lease.Dispose();
+    }
+
     /// <summary>Tears the testbed down unless it was detached.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_detached)
+        if (!_detached && !_abandoned)
         {
             await DownAsync(CancellationToken.None).ConfigureAwait(false);
         }
@@ -176,7 +198,7 @@ public sealed partial class Testbed : IAsyncDisposable
     private TestbedRecord CreateRecord() => new()
     {
         RunId = _layout.RunId,
-        OwnerProcessId = _layout.Options.OwnerProcessId,
+        OwnerProcessId = Environment.ProcessId,
         RunDirectory = _layout.RunDirectory,
         KeepRunDirectory = _layout.Options.KeepRunDirectory,
         Namespaces = _layout.AllNamespaces,

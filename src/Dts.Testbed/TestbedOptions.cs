@@ -67,7 +67,4 @@ public sealed record TestbedOptions
 
     /// <summary>Keep the run directory (logs, configuration) after <see cref="Testbed.DownAsync"/>.</summary>
     public bool KeepRunDirectory { get; init; }
-
-    /// <summary>The process whose death makes this testbed a leftover for <see cref="Testbed.CleanupAsync"/>; tests override it.</summary>
-    internal int OwnerProcessId { get; init; } = Environment.ProcessId;
 }

@@ -44,9 +44,9 @@ public sealed class TestbedLifecycleTests
     [RootFact]
     public async Task CleanupAsync_OwnerDead_RemovesLeftoverKillsItsProcessesAndKeepsLiveTestbeds()
     {
-        int deadPid = await DeadPidAsync();
         await using var live = await Testbed.UpAsync(new TestbedOptions { NodeCount = 1 });
-        var leftover = await Testbed.UpAsync(new TestbedOptions { NodeCount = 1, OwnerProcessId = deadPid });
+        var leftover = await Testbed.UpAsync(new TestbedOptions { NodeCount = 1 });
+        leftover.Abandon();
         using var straggler = Process.Start("ip", ["netns", "exec", leftover.NodeNamespace(1), "sleep", "60"]);
         await WaitUntilAsync(async () => (await Netns.PidsAsync(leftover.NodeNamespace(1), default)).Contains(straggler.Id));
 
@@ -63,9 +63,9 @@ public sealed class TestbedLifecycleTests
     [RootFact]
     public async Task CleanupAsync_DetachedTestbed_IsKeptUntilRemovedExplicitly()
     {
-        int deadPid = await DeadPidAsync();
-        var detached = await Testbed.UpAsync(new TestbedOptions { NodeCount = 1, OwnerProcessId = deadPid });
+        var detached = await Testbed.UpAsync(new TestbedOptions { NodeCount = 1 });
         detached.Detach();
+        detached.Abandon();
 
         var removed = await Testbed.CleanupAsync(all: false);
         bool existedAfterCleanup = detached.Namespaces.All(Netns.Exists);
@@ -75,6 +75,46 @@ public sealed class TestbedLifecycleTests
         Assert.True(existedAfterCleanup);
         Assert.True(found);
         Assert.DoesNotContain(Netns.List(), ns => ns.Contains(detached.RunId, StringComparison.Ordinal));
+    }
+
+    [RootFact]
+    public async Task CleanupAsync_WhileTestbedIsBuilt_NeverRemovesIt()
+    {
+        var up = Testbed.UpAsync(new TestbedOptions { NodeCount = 2 });
+        var removed = new List<string>();
+        int cleanups = 0;
+        while (!up.IsCompleted)
+        {
+            removed.AddRange(await Testbed.CleanupAsync(all: false));
+            cleanups++;
+        }
+
+        await using var tb = await up;
+        var listed = Testbed.List().Single(t => t.RunId == tb.RunId);
+
+        Assert.True(cleanups > 0);
+        Assert.DoesNotContain(tb.RunId, removed);
+        Assert.All(tb.Namespaces, ns => Assert.True(Netns.Exists(ns), ns));
+        Assert.True(listed.IsOwnerAlive);
+        Assert.False(listed.IsLeftover);
+    }
+
+    [RootFact]
+    public async Task Abandon_OwnerLetsGo_TestbedBecomesALeftover()
+    {
+        var tb = await Testbed.UpAsync(new TestbedOptions { NodeCount = 1 });
+        bool leftoverBefore = Testbed.List().Single(t => t.RunId == tb.RunId).IsLeftover;
+
+        tb.Abandon();
+        var after = Testbed.List().Single(t => t.RunId == tb.RunId);
+        bool found = await Testbed.RemoveAsync(tb.RunId);
+
+        Assert.False(leftoverBefore);
+        Assert.False(after.IsOwnerAlive);
+        Assert.True(after.IsLeftover);
+        Assert.True(found);
+        Assert.DoesNotContain(Netns.List(), ns => ns.Contains(tb.RunId, StringComparison.Ordinal));
+        Assert.False(File.Exists($"/run/dts-testbed/{tb.RunId}.lock"));
     }
 
     [RootFact]
@@ -126,13 +166,6 @@ public sealed class TestbedLifecycleTests
 
     private static string[] Names(string ipOLink) =>
         [.. ipOLink.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(':', l.Split(':').Take(2)))];
-
-    private static async Task<int> DeadPidAsync()
-    {
-        using var p = Process.Start("true");
-        await p.WaitForExitAsync();
-        return p.Id;
-    }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {

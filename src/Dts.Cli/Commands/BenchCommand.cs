@@ -50,7 +50,11 @@ internal static class BenchCommand
             };
             var runner = new BenchRunner(options, Console.Out);
 
-            return await CancelOnSignal.RunAsync("bench", async ct => (await runner.RunAsync(ct)).ExitCode);
+            return await CancelOnSignal.RunAsync("bench", async ct =>
+            {
+                await Leftovers.RemoveAsync(Console.Out, ct);
+                return (await runner.RunAsync(ct)).ExitCode;
+            });
         }).GetAwaiter().GetResult());
         return bench;
     }

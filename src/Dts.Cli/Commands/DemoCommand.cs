@@ -32,7 +32,11 @@ internal static class DemoCommand
             };
             var runner = new DemoRunner(options, Console.Out);
 
-            return await CancelOnSignal.RunAsync("demo", async ct => (await runner.RunAsync(ct)).ExitCode);
+            return await CancelOnSignal.RunAsync("demo", async ct =>
+            {
+                await Leftovers.RemoveAsync(Console.Out, ct);
+                return (await runner.RunAsync(ct)).ExitCode;
+            });
         }).GetAwaiter().GetResult());
         return demo;
     }

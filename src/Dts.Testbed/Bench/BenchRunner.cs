@@ -145,12 +145,6 @@ public sealed partial class BenchRunner
     /// <summary>Brings the Repair testbed up and, when Splice is measured, the Splice testbed beside it (same addresses, other namespaces).</summary>
     private async Task<(BenchCluster Repair, BenchCluster? Splice)> UpAsync(SampleNodeProgram sample, List<Testbed> testbeds, CancellationToken cancellationToken)
     {
-        var leftovers = await Testbed.CleanupAsync(all: false, cancellationToken).ConfigureAwait(false);
-        if (leftovers.Count > 0)
-        {
-            _out.WriteLine($"  removed leftovers of crashed runs: {string.Join(' ', leftovers)}");
-        }
-
         TestbedOptions Options(string mechanism) => new()
         {
             Mechanism = mechanism,

@@ -128,12 +128,6 @@ public sealed partial class DemoRunner
             throw new InvalidOperationException($"The sample node program is not built: {sample.DllPath} (./dts.sh builds Release).");
         }
 
-        var leftovers = await Testbed.CleanupAsync(all: false, cancellationToken).ConfigureAwait(false);
-        if (leftovers.Count > 0)
-        {
-            _out.WriteLine($"  removed leftovers of crashed runs: {string.Join(' ', leftovers)}");
-        }
-
         var testbed = await Testbed.UpAsync(
             new TestbedOptions
             {

@@ -29,7 +29,6 @@ public class ClusterFixture : IAsyncLifetime
         {
             return;
         }
-        await global::Dts.Testbed.Testbed.CleanupAsync(all: false);
         var sample = SampleNodeProgram.Locate();
         if (!sample.Exists)
         {
