@@ -6,13 +6,10 @@ namespace Dts.EndToEnd.Tests.Adversarial;
 [Collection(AdversarialNodeLifecycleCollection.Name)]
 public sealed class GracefulStopArpTests(AdversarialNodeLifecycleFixture cluster)
 {
-    // BUG: a gracefully stopped node answers ARP for the VIP with its own unicast MAC and takes the VIP over.
-    // FlowOwnership.StopAsync → NftFlowTable.Uninstall() deletes "arp dts_arp" (the rule that rewrites the
-    // VIP's ARP replies to the multicast MAC), but the VIP stays on the node's lo and arp_ignore is 0 (neither
-    // AddDts() nor the testbed sets it), so the stopped node's kernel answers the router's next ARP request
-    // for the VIP with its real MAC. The router then sends every VIP frame to the stopped node only: 6/6
-    // requests failed while it was down, and after it started again the router kept the unicast MAC
-    // (REACHABLE for > 2 minutes observed) and only that node's jhash share (~1/3) was answered.
+    // Regression guard (fixed): a gracefully stopped node used to delete its "arp dts_arp" table while the VIP
+    // stayed on its lo, so its kernel answered the router's next ARP request for the VIP with its own unicast MAC
+    // and pulled every VIP frame to itself (6/6 requests failed while it was down; the router kept the unicast
+    // MAC for minutes after). The tables now stay when a node stops.
     // Expected: the router's neighbour entry for the VIP stays the multicast MAC.
     [RootFact]
     public async Task StoppedNode_DoesNotAnswerArpForTheVip()

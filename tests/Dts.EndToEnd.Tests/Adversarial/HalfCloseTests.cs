@@ -6,12 +6,9 @@ namespace Dts.EndToEnd.Tests.Adversarial;
 [Collection(ClusterCollection.Name)]
 public sealed class HalfCloseTests(ClusterFixture cluster)
 {
-    // BUG: HandoverCoordinator.CheckEligible calls TcpRepair.GetOutq/GetInfo on connection.Socket outside the
-    // try/catch of TryHandOverAsync. When the client sends its request and a FIN at once, Kestrel's transport
-    // has already disposed the socket by the time the dispatch middleware runs, and every such request ends
-    // in "An unhandled exception was thrown by the application. System.ObjectDisposedException … SafeSocketHandle
-    // … TcpRepair.GetOutq … HandoverCoordinator.CheckEligible" (3 of 10 half-closed requests; also at the end of
-    // every wrk run). Any client can fill the nodes' logs with fail-level stack traces this way.
+    // Regression guard (fixed): a client that sent its request and a FIN at once made the origin's eligibility
+    // check read TCP state from a socket Kestrel had already disposed, and every such request ended in an
+    // unhandled ObjectDisposedException at fail level (3 of 10 half-closed requests; the end of every wrk run).
     // Expected: a disposed socket is "not eligible" (or the request is just dropped), without an unhandled exception.
     [RootFact]
     public async Task RequestThenFin_NoUnhandledExceptionInDispatch()

@@ -8,13 +8,10 @@ public sealed class OriginRestartTests(AdversarialNodeLifecycleFixture cluster)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
 
-    // BUG: restarting an origin resets every live connection it had handed out.
-    // After n1 crashes (SIGKILL) its nft table stays and keeps dropping the handed-out flows, so they keep
-    // working on n3. When n1 starts again, FlowOwnership.StartAsync → NftFlowTable.Install() replaces the
-    // table ("add table; delete table; table …") and empties handed_out; n1 owns those flows by jhash again,
-    // its stack has no socket for them and answers the client's next segment with a RST.
-    // Observed: 12/12 keep-alive connections handed n1 → n3 got ECONNRESET on their next request after the
-    // restart; the 7 handed out by n2 and the 11 accepted by n3 were fine.
+    // Regression guard (fixed): restarting an origin used to replace its nft table and empty handed_out, so it
+    // owned its handed-out flows by hash again and its stack (with no socket for them) answered their next
+    // segment with RST (12/12 keep-alive connections handed n1 → n3 got ECONNRESET). A restart now reconciles
+    // the table and keeps the set elements.
     // Expected: connections living on n3 keep working across n1's restart.
     [RootFact]
     public async Task HandedOutKeepAliveConnections_SurviveTheOriginsRestart()

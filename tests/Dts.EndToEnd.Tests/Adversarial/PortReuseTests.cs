@@ -12,16 +12,11 @@ public sealed class PortReuseTests(ClusterFixture cluster)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
 
-    // BUG: stale nft elements black-hole a reused client port.
-    // Connection 1 from port P (owner by jhash: n2) is handed n2 → n3 (/api): n2 gets handed_out{P}, n3 gets
-    // handed_in{P}. Neither element is removed when the connection ends (nothing calls RemoveHandedIn /
-    // RemoveHandedOut after a successful handover). Connection 2 from the same port: n2 drops the SYN
-    // (handed_out), n3 accepts it (handed_in) and dispatches /static/x → n2; HandoverReceiver.Apply on n2 only
-    // adds handed_in{P} — handed_out{P} stays, and the prerouting rule for handed_out comes first (drop), the
-    // output chain drops too. The handover "succeeds", the response never leaves n2, the client hangs
-    // forever (observed: FIN-WAIT-1 sockets with the response stuck in n2's send queue; under
-    // `wrk -H "Connection: close" /whoami` throughput fell from ~1750 to ~28 req/s and 20% of plain sequential
-    // curls timed out). Expected: connection 2 is answered by n2 within the bound.
+    // Regression guard (fixed): stale nft elements black-holed a reused client port. Connection 1 from port P
+    // (n2 owns P by hash) was handed n2 → n3, leaving handed_out{P} on n2 and handed_in{P} on n3; connection 2
+    // from P, dispatched n3 → n2, was then dropped by n2's handed_out both ways and the client hung (under
+    // `wrk -H "Connection: close" /whoami` throughput fell from ~1750 to ~28 req/s).
+    // Expected: connection 2 is answered by n2 within the bound.
     [RootFact]
     public async Task SameClientPort_HandedBackToItsFormerOrigin_IsAnswered()
     {

@@ -20,14 +20,10 @@ public sealed class SpliceFlowStateTests(SpliceClusterFixture cluster)
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
     private const string Get = "GET /api/whoami HTTP/1.1\r\nHost: vip\r\n\r\n";
 
-    // BUG: a reused client port handed to the same target within the close linger (60 s; 10 min when the
-    // translator never saw the close) keeps the PREVIOUS connection's Δseq/Δts.
-    // SpliceEngine.Handle commits with `_flows.TryAdd(key, pending.Rules, now, out _)` (SpliceEngine.cs, in
-    // Handle) and ignores the false it returns when the key is still in SpliceFlowTable, so the new flow is
-    // translated with the old rules: the response leaves with a sequence number tens of kB off (observed
-    // seq 392276753 where the client expected 392208048), the client discards it, the request hangs.
-    // Under `wrk -c64 -H "Connection: close" /api/whoami` run twice within a minute, throughput fell from
-    // ~350 to ~40 req/s and plain sequential curls hit 5 s timeouts. Expected: the second connection is answered.
+    // Regression guard (fixed): a reused client port handed to the same target within the translator's close
+    // linger (60 s; 10 min when it never saw the close) was translated with the PREVIOUS connection's Δseq/Δts,
+    // because the commit ignored that the key was still in the flow table: the response left tens of kB off
+    // sequence, the client discarded it and the request hung. Expected: the second connection is answered.
     [RootFact]
     public async Task ReusedClientPort_SplicedToTheSameTarget_IsAnswered()
     {
@@ -61,13 +57,10 @@ public sealed class SpliceFlowStateTests(SpliceClusterFixture cluster)
             $"port {port}: the second connection got no answer within {Bound}: {reply2}\n{cluster.Logs()}");
     }
 
-    // BUG: a pure SYN on the 4-tuple of a live spliced connection (a stale duplicate, or spoofed by anyone who
-    // knows the client address and port; no sequence number needed) kills it. The prerouting rule
-    // "tcp flags & (syn|ack) == syn delete @handed_out/@handed_in/@spliced" (NftFlowTable.Commands.cs, the
-    // pure-SYN rule) runs on every node: the origin's handed_out and the target's spliced/handed_in elements go,
-    // the target's next segments leave UNTRANSLATED (observed: response at the target's own seq, 34496 off, TSval
-    // ~1 s backwards) and the origin answers the client's next segment with RST. A TCP endpoint answers such a
-    // SYN with a challenge ACK and keeps the connection (RFC 5961 §4, RFC 9293 §3.10.7.4).
+    // Regression guard (fixed): a pure SYN on the 4-tuple of a live spliced connection (a stale duplicate, or
+    // spoofed by anyone who knows the client address and port) used to delete the flow's nft elements on every
+    // node, so the target's segments left untranslated and the origin answered the client with RST. A TCP
+    // endpoint answers such a SYN with a challenge ACK and keeps the connection (RFC 5961 §4, RFC 9293 §3.10.7.4).
     // Expected: the next request on the connection is answered.
     [RootFact]
     public async Task DuplicateSyn_OnLiveSplicedConnection_ConnectionSurvives()
@@ -95,12 +88,9 @@ public sealed class SpliceFlowStateTests(SpliceClusterFixture cluster)
             $"port {port}: after a duplicate SYN the connection is gone: {reply2}");
     }
 
-    // BUG: an RST far outside the window — which the target's stack ignores (RFC 5961 §3.2), and the connection
-    // indeed goes on working right after — marks the flow closed in the translator (SpliceFlowState.Touch:
-    // `ResetSeen |= (flags & Rst) != 0`, whatever the RST's sequence number). 60 s later (close linger) the
-    // sweeper frees the state and every later packet of the live connection is dropped as "unknown flow": the
-    // connection is black-holed for good. Observed on 4/4 spliced connections idle 75 s after such an RST, while
-    // 3/3 spliced connections idle 75 s without it and 2/2 locally served ones answered.
+    // Regression guard (fixed): an RST far outside the window — which the target's stack ignores (RFC 5961 §3.2)
+    // — used to mark the flow closed in the translator whatever its sequence number; after the close linger the
+    // state was freed and the live connection black-holed. Only the target's own RST closes a flow now.
     // Expected: the request after the idle period is answered.
     [RootFact]
     public async Task OutOfWindowRst_DoesNotCondemnLiveSplicedConnection()
