@@ -157,7 +157,8 @@ public sealed partial class RawInjectorTests : IDisposable
         BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)udpLength);
         payload.CopyTo(udp[8..]);
         Assert.True(InternetChecksum.TryPseudoHeaderSum(src, dst, Udp, (uint)udpLength, out ushort pseudo));
-        BinaryPrimitives.WriteUInt16BigEndian(udp[6..], (ushort)~InternetChecksum.Sum(udp, pseudo));
+        ushort checksum = (ushort)~InternetChecksum.Sum(udp, pseudo);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[6..], checksum == 0 ? (ushort)0xFFFF : checksum); // RFC 768: 0 means none
         return packet;
     }
 
