@@ -15,7 +15,10 @@ namespace Dts.Core.Packets;
 /// </summary>
 public readonly ref partial struct TcpSegmentWriter
 {
-    /// <summary>A writer with a hop limit of 64, DF set and the IPv4 header checksum computed; every other field 0 or absent.</summary>
+    /// <summary>
+    /// A writer with a hop limit of 64, DF set and the IPv4 header checksum computed; every other field 0 or absent.
+    /// <c>default(TcpSegmentWriter)</c> skips these (hop limit 0, DF clear, no IPv4 header checksum): use <c>new</c>.
+    /// </summary>
     public TcpSegmentWriter()
     {
     }
