@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using BenchmarkDotNet.Attributes;
 using Dts.Core.Packets;
 using Dts.Core.Splice;
+using Dts.Core.Tcp;
 
 namespace Dts.Core.Benchmarks;
 
@@ -28,8 +28,8 @@ public class SpliceTranslatorBenchmarks
 {
     private static readonly byte[] Client = [10, 77, 0, 1];
     private static readonly byte[] Vip = [10, 77, 0, 2];
-    private static readonly byte[] TimestampsOption = [1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2];
-    private static readonly byte[] SackOption = [1, 1, 5, 26, .. new byte[24]];
+    private static readonly TcpTimestamps Timestamps = new(new SeqNum(1), new SeqNum(2));
+    private static readonly SackBlock[] ThreeSackBlocks = new SackBlock[3];
 
     private readonly SpliceRules _rules = new(0x8000_0001u, 0x0012_3456u, 7, 7);
     private byte[] _egress = [];
@@ -47,14 +47,14 @@ public class SpliceTranslatorBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        (byte[] options, int payload) = Shape switch
+        (int sackBlocks, int payload) = Shape switch
         {
-            PacketShape.Data1448 => (TimestampsOption, 1448),
-            PacketShape.AckSack3 => ([.. TimestampsOption, .. SackOption], 0),
-            _ => (TimestampsOption, 65535 - 20 - 20 - TimestampsOption.Length),
+            PacketShape.Data1448 => (0, 1448),
+            PacketShape.AckSack3 => (3, 0),
+            _ => (0, Ipv4Header.MaxTotalLength - Ipv4Header.MinLength - TcpHeader.MinLength - TcpOptionKind.AlignedTimestampsLength),
         };
-        _egress = Build(Vip, Client, options, payload, NotReady);
-        _ingress = Build(Client, Vip, options, payload, NotReady);
+        _egress = Build(Vip, Client, sackBlocks, payload, NotReady);
+        _ingress = Build(Client, Vip, sackBlocks, payload, NotReady);
     }
 
     /// <summary>Target → client: SEQ, TSval (and window) rewritten.</summary>
@@ -65,45 +65,42 @@ public class SpliceTranslatorBenchmarks
     [Benchmark]
     public TranslateResult Ingress() => SpliceTranslator.TranslateIngress(_ingress, _rules, NotReady);
 
-    private static byte[] Build(byte[] source, byte[] destination, byte[] options, int payload, bool notReady)
+    /// <summary>An IPv4 ACK, 8080 → 43514, NOP NOP TS and <paramref name="sackBlocks"/> SACK blocks, both checksums set.</summary>
+    private static byte[] Build(byte[] source, byte[] destination, int sackBlocks, int payloadLength, bool notReady)
     {
-        int tcpLength = 20 + options.Length + payload;
-        byte[] packet = new byte[20 + tcpLength];
-        packet[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)packet.Length);
-        packet[6] = 0x40;
-        packet[8] = 64;
-        packet[9] = TcpHeader.ProtocolNumber;
-        source.CopyTo(packet, 12);
-        destination.CopyTo(packet, 16);
-        Span<byte> tcp = packet.AsSpan(20);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp, 8080);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], 43514);
-        BinaryPrimitives.WriteUInt32BigEndian(tcp[4..], 0xFFFF_0000u);
-        BinaryPrimitives.WriteUInt32BigEndian(tcp[8..], 0x0000_FFFFu);
-        tcp[12] = (byte)((20 + options.Length) / 4 << 4);
-        tcp[13] = (byte)TcpFlags.Ack;
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], 1024);
-        options.CopyTo(tcp[20..]);
-        for (int i = 20 + options.Length; i < tcp.Length; i++)
+        int headerLength = TcpHeader.MinLength + TcpOptionKind.AlignedTimestampsLength +
+            (sackBlocks == 0 ? 0 : 2 + TcpOptionKind.SackHeaderLength + (sackBlocks * TcpOptionKind.SackBlockLength));
+        byte[] payload = new byte[payloadLength];
+        for (int i = 0; i < payload.Length; i++)
         {
-            tcp[i] = (byte)i;
+            payload[i] = (byte)(headerLength + i);
         }
 
-        if (!Ipv4Header.TryRead(packet, out Ipv4Header ip) || !TcpHeader.TryRead(ip.Payload, out TcpHeader header))
+        var writer = new TcpSegmentWriter
+        {
+            SourceAddress = source,
+            DestinationAddress = destination,
+            SourcePort = 8080,
+            DestinationPort = 43514,
+            SequenceNumber = new SeqNum(0xFFFF_0000u),
+            AcknowledgmentNumber = new SeqNum(0x0000_FFFFu),
+            Flags = TcpFlags.Ack,
+            Window = 1024,
+            Timestamps = Timestamps,
+            SackBlocks = ThreeSackBlocks.AsSpan(0, sackBlocks),
+            Payload = payload,
+        };
+        byte[] packet = new byte[writer.PacketLength];
+        if (!writer.TryWrite(packet, out _) || writer.TcpHeaderLength != headerLength ||
+            !Ipv4Header.TryRead(packet, out Ipv4Header ip) || !TcpHeader.TryRead(ip.Payload, out TcpHeader header))
         {
             throw new InvalidOperationException("bad benchmark packet");
         }
 
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(10), ip.ComputeHeaderChecksum());
         if (notReady)
         {
-            InternetChecksum.TryPseudoHeaderSum(source, destination, TcpHeader.ProtocolNumber, (uint)tcpLength, out ushort sum);
+            InternetChecksum.TryPseudoHeaderSum(source, destination, TcpHeader.ProtocolNumber, (uint)header.Segment.Length, out ushort sum);
             header.Checksum = sum;
-        }
-        else
-        {
-            header.TryUpdateChecksum(source, destination);
         }
 
         return packet;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Dts.Core.Packets;
 using Dts.Core.Tcp;
 
@@ -10,10 +9,6 @@ namespace Dts.AspNetCore.Splice;
 /// </summary>
 internal static class SplicePackets
 {
-    private const int Ipv4HeaderLength = 20;
-    private const int TcpHeaderLength = 20;
-    private const int TimestampsOptionLength = 12; // NOP NOP TS(10)
-
     /// <summary>
     /// Copies the saved SYN and NOPs the SACK-permitted, timestamps and window-scale options the origin's
     /// connection did not end up with, so the target agrees to exactly what the client saw. False when
@@ -43,44 +38,33 @@ internal static class SplicePackets
 
     /// <summary>The length of an injected segment with <paramref name="payloadLength"/> bytes.</summary>
     public static int Length(int payloadLength, bool timestamps) =>
-        Ipv4HeaderLength + TcpHeaderLength + (timestamps ? TimestampsOptionLength : 0) + payloadLength;
+        Ipv4Header.MinLength + TcpHeader.MinLength + (timestamps ? TcpOptionKind.AlignedTimestampsLength : 0) + payloadLength;
 
     /// <summary>
     /// Writes an ACK (with PSH when it carries bytes) from the client to the VIP into <paramref name="packet"/>,
-    /// which must be <see cref="Length"/> bytes. The IP checksum is left to the kernel (IP_HDRINCL fills it).
+    /// which must be <see cref="Length"/> bytes: NOP NOP TS when <paramref name="timestamps"/> is given, DF, TTL 64.
+    /// The IP checksum and identification are left to the kernel (IP_HDRINCL fills them).
     /// </summary>
     public static void WriteAck(Span<byte> packet, ReadOnlySpan<byte> client, ReadOnlySpan<byte> vip, ushort clientPort, ushort vipPort,
         SeqNum seq, SeqNum ack, ushort window, (uint TsVal, uint TsEcr)? timestamps, ReadOnlySpan<byte> payload, TcpFlags extraFlags = 0)
     {
-        var tcpLength = TcpHeaderLength + (timestamps is null ? 0 : TimestampsOptionLength);
-        packet.Clear();
-        packet[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(packet[2..], (ushort)packet.Length);
-        BinaryPrimitives.WriteUInt16BigEndian(packet[6..], 0x4000); // DF
-        packet[8] = 64;
-        packet[9] = TcpHeader.ProtocolNumber;
-        client.CopyTo(packet[12..16]);
-        vip.CopyTo(packet[16..20]);
-
-        var tcp = packet[Ipv4HeaderLength..];
-        BinaryPrimitives.WriteUInt16BigEndian(tcp, clientPort);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], vipPort);
-        BinaryPrimitives.WriteUInt32BigEndian(tcp[4..], seq.Value);
-        BinaryPrimitives.WriteUInt32BigEndian(tcp[8..], ack.Value);
-        tcp[12] = (byte)((tcpLength / 4) << 4);
-        tcp[13] = (byte)(TcpFlags.Ack | (payload.IsEmpty ? 0 : TcpFlags.Psh) | extraFlags);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], window);
-        if (timestamps is { } ts)
+        var segment = new TcpSegmentWriter
         {
-            tcp[20] = TcpOptionKind.Nop;
-            tcp[21] = TcpOptionKind.Nop;
-            tcp[22] = TcpOptionKind.Timestamps;
-            tcp[23] = 10;
-            BinaryPrimitives.WriteUInt32BigEndian(tcp[24..], ts.TsVal);
-            BinaryPrimitives.WriteUInt32BigEndian(tcp[28..], ts.TsEcr);
+            SourceAddress = client,
+            DestinationAddress = vip,
+            SourcePort = clientPort,
+            DestinationPort = vipPort,
+            SequenceNumber = seq,
+            AcknowledgmentNumber = ack,
+            Flags = TcpFlags.Ack | (payload.IsEmpty ? 0 : TcpFlags.Psh) | extraFlags,
+            Window = window,
+            Timestamps = timestamps is { } ts ? new TcpTimestamps(new SeqNum(ts.TsVal), new SeqNum(ts.TsEcr)) : null,
+            Payload = payload,
+            ComputeIpv4HeaderChecksum = false,
+        };
+        if (!segment.TryWrite(packet, out int written) || written != packet.Length)
+        {
+            throw new ArgumentException($"An injected segment needs {segment.PacketLength} bytes and IPv4 addresses.", nameof(packet));
         }
-        payload.CopyTo(tcp[tcpLength..]);
-        TcpHeader.TryRead(tcp, out var header);
-        header.TryUpdateChecksum(client, vip);
     }
 }

@@ -7,8 +7,11 @@ namespace Dts.Core.Packets;
 /// order, the buffer network order. Setters leave the header checksum alone unless the method says otherwise.
 /// Never throws or allocates once <see cref="TryRead"/> has accepted the buffer.
 /// </summary>
-public readonly ref struct Ipv4Header
+public readonly ref partial struct Ipv4Header
 {
+    /// <summary>The version field's value (high nibble of byte 0).</summary>
+    public const byte Version = 4;
+
     /// <summary>Offset of the version (high nibble) / IHL (low nibble, 32-bit words) byte.</summary>
     public const int VersionIhlOffset = 0;
 
@@ -42,7 +45,15 @@ public readonly ref struct Ipv4Header
     /// <summary>Length in bytes of a header without options.</summary>
     public const int MinLength = 20;
 
-    private const ushort DontFragmentBit = 0x4000;
+    /// <summary>Length in bytes of an IPv4 address.</summary>
+    public const int AddressLength = 4;
+
+    /// <summary>Largest total length in bytes the 16-bit field can hold.</summary>
+    public const int MaxTotalLength = ushort.MaxValue;
+
+    /// <summary>The DF bit in the 16-bit flags/fragment-offset word (RFC 791 §3.1).</summary>
+    public const ushort DontFragmentBit = 0x4000;
+
     private const ushort MoreFragmentsBit = 0x2000;
     private const ushort FragmentOffsetMask = 0x1FFF;
 
@@ -101,10 +112,10 @@ public readonly ref struct Ipv4Header
     public uint DestinationAddress => BinaryPrimitives.ReadUInt32BigEndian(DestinationAddressBytes);
 
     /// <summary>The 4 source address bytes, network order (as the pseudo-header wants them).</summary>
-    public Span<byte> SourceAddressBytes => _packet.Slice(SourceAddressOffset, 4);
+    public Span<byte> SourceAddressBytes => _packet.Slice(SourceAddressOffset, AddressLength);
 
     /// <summary>The 4 destination address bytes, network order.</summary>
-    public Span<byte> DestinationAddressBytes => _packet.Slice(DestinationAddressOffset, 4);
+    public Span<byte> DestinationAddressBytes => _packet.Slice(DestinationAddressOffset, AddressLength);
 
     /// <summary>The header, options included.</summary>
     public Span<byte> Header => _packet[..HeaderLength];
@@ -122,7 +133,7 @@ public readonly ref struct Ipv4Header
     public static bool TryRead(Span<byte> packet, out Ipv4Header header)
     {
         header = default;
-        if (packet.Length < MinLength || (packet[VersionIhlOffset] >> 4) != 4)
+        if (packet.Length < MinLength || (packet[VersionIhlOffset] >> 4) != Version)
         {
             return false;
         }

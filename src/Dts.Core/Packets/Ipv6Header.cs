@@ -8,8 +8,11 @@ namespace Dts.Core.Packets;
 /// it is 6. The API is host order, the buffer network order. Never throws or allocates once
 /// <see cref="TryRead"/> has accepted the buffer.
 /// </summary>
-public readonly ref struct Ipv6Header
+public readonly ref partial struct Ipv6Header
 {
+    /// <summary>The version field's value (high nibble of byte 0).</summary>
+    public const byte Version = 6;
+
     /// <summary>Offset of the 32-bit version (4) / traffic class (8) / flow label (20) word.</summary>
     public const int VersionClassFlowOffset = 0;
 
@@ -34,6 +37,12 @@ public readonly ref struct Ipv6Header
     /// <summary>Length in bytes of an IPv6 address.</summary>
     public const int AddressLength = 16;
 
+    /// <summary>Largest payload length in bytes the 16-bit field can hold (no jumbograms).</summary>
+    public const int MaxPayloadLength = ushort.MaxValue;
+
+    /// <summary>Largest flow label (20 bits, RFC 6437).</summary>
+    public const uint MaxFlowLabel = 0xFFFFF;
+
     private readonly Span<byte> _packet;
 
     private Ipv6Header(Span<byte> packet) => _packet = packet;
@@ -45,7 +54,7 @@ public readonly ref struct Ipv6Header
     public byte TrafficClass => (byte)(VersionClassFlow >> 20);
 
     /// <summary>The 20-bit flow label.</summary>
-    public uint FlowLabel => VersionClassFlow & 0xFFFFF;
+    public uint FlowLabel => VersionClassFlow & MaxFlowLabel;
 
     /// <summary>Payload length in bytes: everything after the fixed 40-byte header, extension headers included.</summary>
     public ushort PayloadLength => BinaryPrimitives.ReadUInt16BigEndian(_packet[PayloadLengthOffset..]);
@@ -79,7 +88,7 @@ public readonly ref struct Ipv6Header
     public static bool TryRead(Span<byte> packet, out Ipv6Header header)
     {
         header = default;
-        if (packet.Length < Length || (packet[VersionClassFlowOffset] >> 4) != 6)
+        if (packet.Length < Length || (packet[VersionClassFlowOffset] >> 4) != Version)
         {
             return false;
         }

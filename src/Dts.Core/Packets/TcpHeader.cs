@@ -47,6 +47,9 @@ public readonly ref partial struct TcpHeader
     /// <summary>Largest header length in bytes (data offset 15).</summary>
     public const int MaxLength = 60;
 
+    /// <summary>Largest options area in bytes (<see cref="MaxLength"/> − <see cref="MinLength"/>).</summary>
+    public const int MaxOptionsLength = MaxLength - MinLength;
+
     private readonly Span<byte> _segment;
 
     private TcpHeader(Span<byte> segment) => _segment = segment;

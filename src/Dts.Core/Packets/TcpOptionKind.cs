@@ -39,6 +39,15 @@ public static class TcpOptionKind
     /// <summary>Total length of a timestamps option in bytes.</summary>
     public const int TimestampsLength = 10;
 
+    /// <summary>
+    /// Length in bytes of a timestamps option behind two NOPs (or behind SACK-permitted on a SYN), the
+    /// 4-byte-aligned layout of RFC 7323 Appendix A that Linux sends.
+    /// </summary>
+    public const int AlignedTimestampsLength = 12;
+
+    /// <summary>Length in bytes of a SACK option's kind and length bytes, before its blocks.</summary>
+    public const int SackHeaderLength = 2;
+
     /// <summary>Length in bytes of one SACK block (two 32-bit edges).</summary>
     public const int SackBlockLength = 8;
 

@@ -98,4 +98,28 @@ public class Ipv4HeaderTests
             return ip.Ttl == ttl && ip.IsHeaderChecksumValid && ip.HeaderChecksum == ip.ComputeHeaderChecksum();
         });
     }
+
+    [Fact]
+    public void TryWrite_TextbookUdpHeader_WritesItWithChecksumB861()
+    {
+        // The textbook header of InternetChecksumTests: 192.168.0.1 → 192.168.0.199, UDP, total length 0x73, DF, TTL 64.
+        byte[] packet = new byte[Ipv4Header.MinLength];
+
+        Assert.True(Ipv4Header.TryWrite(packet, [192, 168, 0, 1], [192, 168, 0, 199], 17, 0x73 - Ipv4Header.MinLength));
+
+        Assert.Equal("45000073000040004011b861c0a80001c0a800c7", Convert.ToHexStringLower(packet));
+    }
+
+    [Fact]
+    public void TryWrite_BadInput_ReturnsFalseAndWritesNothing()
+    {
+        byte[] packet = new byte[Ipv4Header.MinLength];
+        packet.AsSpan().Fill(0xAA);
+
+        Assert.False(Ipv4Header.TryWrite(packet.AsSpan(0, 19), new byte[4], new byte[4], 6, 0), "19-byte buffer");
+        Assert.False(Ipv4Header.TryWrite(packet, new byte[16], new byte[4], 6, 0), "16-byte source");
+        Assert.False(Ipv4Header.TryWrite(packet, new byte[4], new byte[4], 6, Ipv4Header.MaxTotalLength - 19), "total length 65536");
+        Assert.False(Ipv4Header.TryWrite(packet, new byte[4], new byte[4], 6, -1), "negative payload length");
+        Assert.All(packet, b => Assert.Equal(0xAA, b));
+    }
 }

@@ -68,4 +68,30 @@ public class Ipv6HeaderTests
             ChecksumReference.TcpChecksum(ip.SourceAddress.ToArray(), ip.DestinationAddress.ToArray(), ip.Payload.ToArray()),
             tcp.Checksum);
     }
+
+    [Fact]
+    public void TryWrite_HandBuiltPacketsFields_WritesItsFixedHeader()
+    {
+        byte[] expected = Convert.FromHexString(Packet)[..Ipv6Header.Length];
+        byte[] packet = new byte[Ipv6Header.Length];
+
+        Assert.True(Ipv6Header.TryWrite(packet, expected.AsSpan(Ipv6Header.SourceAddressOffset, 16),
+            expected.AsSpan(Ipv6Header.DestinationAddressOffset, 16), TcpHeader.ProtocolNumber, 20,
+            hopLimit: 64, trafficClass: 0xB8, flowLabel: 0x12345));
+
+        Assert.Equal(expected, packet);
+    }
+
+    [Fact]
+    public void TryWrite_BadInput_ReturnsFalseAndWritesNothing()
+    {
+        byte[] packet = new byte[Ipv6Header.Length];
+        packet.AsSpan().Fill(0xAA);
+
+        Assert.False(Ipv6Header.TryWrite(packet.AsSpan(0, 39), new byte[16], new byte[16], 6, 0), "39-byte buffer");
+        Assert.False(Ipv6Header.TryWrite(packet, new byte[16], new byte[4], 6, 0), "4-byte destination");
+        Assert.False(Ipv6Header.TryWrite(packet, new byte[16], new byte[16], 6, Ipv6Header.MaxPayloadLength + 1), "payload length 65536");
+        Assert.False(Ipv6Header.TryWrite(packet, new byte[16], new byte[16], 6, 0, flowLabel: Ipv6Header.MaxFlowLabel + 1), "21-bit flow label");
+        Assert.All(packet, b => Assert.Equal(0xAA, b));
+    }
 }

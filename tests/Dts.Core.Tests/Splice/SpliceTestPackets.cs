@@ -32,8 +32,9 @@ internal sealed record SegmentSpec(
 }
 
 /// <summary>
-/// Builds packets byte by byte from the RFC layouts (RFC 791, RFC 8200, RFC 9293 §3.1, RFC 7323 §3.2,
-/// RFC 2018 §3) and reads translated ones back, with the independent checksum oracle of <see cref="ChecksumReference"/>.
+/// Builds packets with <see cref="TcpSegmentWriter"/> (option bytes laid out here, RFC 7323 §3.2, RFC 2018 §3, so
+/// the tests choose their alignment) and reads translated ones back; every checksum is held against the
+/// independent oracle of <see cref="ChecksumReference"/>.
 /// </summary>
 internal static class SpliceTestPackets
 {
@@ -70,14 +71,14 @@ internal static class SpliceTestPackets
         options.AddRange(Enumerable.Repeat(TcpOptionKind.Nop, s.LeadingNops));
         if (s.HasTimestamps)
         {
-            options.AddRange([TcpOptionKind.Timestamps, 10]);
+            options.AddRange([TcpOptionKind.Timestamps, TcpOptionKind.TimestampsLength]);
             options.AddRange(BigEndian(s.TsVal));
             options.AddRange(BigEndian(s.TsEcr));
         }
 
         if (s.Sack.Length > 0)
         {
-            options.AddRange([TcpOptionKind.Sack, (byte)(2 + (8 * s.Sack.Length))]);
+            options.AddRange([TcpOptionKind.Sack, (byte)(TcpOptionKind.SackHeaderLength + (TcpOptionKind.SackBlockLength * s.Sack.Length))]);
             foreach (RawSack b in s.Sack)
             {
                 options.AddRange(BigEndian(b.Left));
@@ -85,34 +86,45 @@ internal static class SpliceTestPackets
             }
         }
 
-        while (options.Count % 4 != 0)
+        // Options in this order and alignment (TS right after the leading NOPs, SACK with none) are raw: the typed
+        // ones would be laid out as Linux does. The payload bytes depend on their offset in the segment.
+        int headerLength = TcpHeader.MinLength + ((options.Count + 3) & ~3);
+        byte[] payload = new byte[s.PayloadLength];
+        for (int i = 0; i < payload.Length; i++)
         {
-            options.Add(TcpOptionKind.Nop);
-        }
-
-        if (options.Count > 40)
-        {
-            throw new ArgumentException("options do not fit", nameof(s));
-        }
-
-        byte[] segment = new byte[20 + options.Count + s.PayloadLength];
-        BinaryPrimitives.WriteUInt16BigEndian(segment, s.Egress ? VipPort : ClientPort);
-        BinaryPrimitives.WriteUInt16BigEndian(segment.AsSpan(2), s.Egress ? ClientPort : VipPort);
-        BinaryPrimitives.WriteUInt32BigEndian(segment.AsSpan(4), s.Seq);
-        BinaryPrimitives.WriteUInt32BigEndian(segment.AsSpan(8), s.Ack);
-        segment[12] = (byte)((20 + options.Count) / 4 << 4);
-        segment[13] = (byte)s.Flags;
-        BinaryPrimitives.WriteUInt16BigEndian(segment.AsSpan(14), s.Window);
-        options.CopyTo(segment, 20);
-        for (int i = 20 + options.Count; i < segment.Length; i++)
-        {
-            segment[i] = (byte)((i * 31) + 7);
+            payload[i] = (byte)(((headerLength + i) * 31) + 7);
         }
 
         (byte[] src, byte[] dst) = Addresses(s.Ipv6, s.Egress);
-        ushort checksum = s.NotReady ? PseudoHeaderSum(src, dst, segment.Length) : ChecksumReference.TcpChecksum(src, dst, segment);
-        BinaryPrimitives.WriteUInt16BigEndian(segment.AsSpan(16), checksum);
-        return Wrap(s.Ipv6, src, dst, segment);
+        var writer = new TcpSegmentWriter
+        {
+            SourceAddress = src,
+            DestinationAddress = dst,
+            SourcePort = s.Egress ? VipPort : ClientPort,
+            DestinationPort = s.Egress ? ClientPort : VipPort,
+            SequenceNumber = new SeqNum(s.Seq),
+            AcknowledgmentNumber = new SeqNum(s.Ack),
+            Flags = s.Flags,
+            Window = s.Window,
+            RawOptions = options.ToArray(),
+            Payload = payload,
+            Identification = 0x1234,
+        };
+        byte[] packet = new byte[writer.PacketLength];
+        Assert.True(writer.TryWrite(packet, out _), $"options do not fit: {s}");
+        Assert.Equal(headerLength, writer.TcpHeaderLength);
+
+        // The writer's checksums, held against the RFC 1071 oracle; a CHECKSUM_PARTIAL packet gets the pseudo-header sum.
+        Span<byte> segment = packet.AsSpan(IpHeaderLength(packet));
+        ushort reference = ChecksumReference.TcpChecksum(src, dst, segment.ToArray());
+        Assert.Equal(reference, BinaryPrimitives.ReadUInt16BigEndian(segment[TcpHeader.ChecksumOffset..]));
+        Assert.True(s.Ipv6 || ChecksumReference.OnesComplementSum(packet[..Ipv4Header.MinLength]) == 0xFFFF);
+        if (s.NotReady)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(segment[TcpHeader.ChecksumOffset..], PseudoHeaderSum(src, dst, segment.Length));
+        }
+
+        return packet;
     }
 
     public static (byte[] Source, byte[] Destination) Addresses(bool ipv6, bool egress) => ipv6
@@ -126,57 +138,48 @@ internal static class SpliceTestPackets
         return sum;
     }
 
+    /// <summary>
+    /// <paramref name="segment"/> (any bytes, under any <paramref name="protocol"/>) behind an IPv4 (id 0x1234, DF,
+    /// TTL 64, header checksum set) or IPv6 (hop limit 64) header.
+    /// </summary>
     public static byte[] Wrap(bool ipv6, byte[] src, byte[] dst, byte[] segment, byte protocol = TcpHeader.ProtocolNumber)
     {
-        if (ipv6)
-        {
-            byte[] v6 = new byte[40 + segment.Length];
-            v6[0] = 0x60;
-            BinaryPrimitives.WriteUInt16BigEndian(v6.AsSpan(4), (ushort)segment.Length);
-            v6[6] = protocol;
-            v6[7] = 64;
-            src.CopyTo(v6, 8);
-            dst.CopyTo(v6, 24);
-            segment.CopyTo(v6, 40);
-            return v6;
-        }
-
-        byte[] v4 = new byte[20 + segment.Length];
-        v4[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(v4.AsSpan(2), (ushort)v4.Length);
-        BinaryPrimitives.WriteUInt16BigEndian(v4.AsSpan(4), 0x1234);
-        v4[6] = 0x40; // DF
-        v4[8] = 64;
-        v4[9] = protocol;
-        src.CopyTo(v4, 12);
-        dst.CopyTo(v4, 16);
-        BinaryPrimitives.WriteUInt16BigEndian(v4.AsSpan(10), (ushort)~ChecksumReference.OnesComplementSum(v4[..20]));
-        segment.CopyTo(v4, 20);
-        return v4;
+        int headerLength = ipv6 ? Ipv6Header.Length : Ipv4Header.MinLength;
+        byte[] packet = new byte[headerLength + segment.Length];
+        Assert.True(ipv6
+            ? Ipv6Header.TryWrite(packet, src, dst, protocol, segment.Length)
+            : Ipv4Header.TryWrite(packet, src, dst, protocol, segment.Length, identification: 0x1234));
+        Assert.True(ipv6 || ChecksumReference.OnesComplementSum(packet[..Ipv4Header.MinLength]) == 0xFFFF);
+        segment.CopyTo(packet, headerLength);
+        return packet;
     }
 
-    public static int IpHeaderLength(byte[] packet) => packet[0] >> 4 == 6 ? 40 : (packet[0] & 0x0F) * 4;
+    public static int IpHeaderLength(byte[] packet) => packet[0] >> 4 == Ipv6Header.Version ? Ipv6Header.Length : (packet[0] & 0x0F) * 4;
 
     public static byte[] Segment(byte[] packet) => packet[IpHeaderLength(packet)..];
 
     /// <summary>The TCP checksum in <paramref name="packet"/> is right, by the library and by the RFC 1071 oracle.</summary>
     public static bool ChecksumValid(byte[] packet)
     {
-        bool v6 = packet[0] >> 4 == 6;
-        byte[] src = v6 ? packet[8..24] : packet[12..16];
-        byte[] dst = v6 ? packet[24..40] : packet[16..20];
+        bool v6 = packet[0] >> 4 == Ipv6Header.Version;
+        byte[] src = v6
+            ? packet.AsSpan(Ipv6Header.SourceAddressOffset, Ipv6Header.AddressLength).ToArray()
+            : packet.AsSpan(Ipv4Header.SourceAddressOffset, Ipv4Header.AddressLength).ToArray();
+        byte[] dst = v6
+            ? packet.AsSpan(Ipv6Header.DestinationAddressOffset, Ipv6Header.AddressLength).ToArray()
+            : packet.AsSpan(Ipv4Header.DestinationAddressOffset, Ipv4Header.AddressLength).ToArray();
         byte[] segment = Segment(packet);
-        ushort field = BinaryPrimitives.ReadUInt16BigEndian(segment.AsSpan(16));
+        ushort field = BinaryPrimitives.ReadUInt16BigEndian(segment.AsSpan(TcpHeader.ChecksumOffset));
         ushort reference = ChecksumReference.TcpChecksum(src, dst, segment);
         bool oracle = field == reference || (field is 0 or 0xFFFF && reference is 0 or 0xFFFF);
         return oracle && InternetChecksum.IsTcpValid(src, dst, segment);
     }
 
-    public static SeqNum Seq(byte[] packet) => new(BinaryPrimitives.ReadUInt32BigEndian(Segment(packet).AsSpan(4)));
+    public static SeqNum Seq(byte[] packet) => new(BinaryPrimitives.ReadUInt32BigEndian(Segment(packet).AsSpan(TcpHeader.SequenceNumberOffset)));
 
-    public static SeqNum Ack(byte[] packet) => new(BinaryPrimitives.ReadUInt32BigEndian(Segment(packet).AsSpan(8)));
+    public static SeqNum Ack(byte[] packet) => new(BinaryPrimitives.ReadUInt32BigEndian(Segment(packet).AsSpan(TcpHeader.AcknowledgmentNumberOffset)));
 
-    public static ushort Window(byte[] packet) => BinaryPrimitives.ReadUInt16BigEndian(Segment(packet).AsSpan(14));
+    public static ushort Window(byte[] packet) => BinaryPrimitives.ReadUInt16BigEndian(Segment(packet).AsSpan(TcpHeader.WindowOffset));
 
     public static TcpTimestamps Timestamps(byte[] packet)
     {

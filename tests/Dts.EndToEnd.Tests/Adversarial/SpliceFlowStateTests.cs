@@ -1,7 +1,8 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Dts.Core.Ownership;
+using Dts.Core.Packets;
+using Dts.Core.Tcp;
 using Dts.EndToEnd.Tests.Infrastructure;
 
 namespace Dts.EndToEnd.Tests.Adversarial;
@@ -71,7 +72,7 @@ public sealed class SpliceFlowStateTests(SpliceClusterFixture cluster)
         var reply1 = await c.ReadResponseAsync(Bound);
         Assert.NotNull(KeepAliveClient.Header(reply1, "X-Dts-Origin"));
 
-        SendRaw(port, (uint)Random.Shared.Next(), 0, flags: 0x02); // SYN
+        SendRaw(port, (uint)Random.Shared.Next(), 0, TcpFlags.Syn);
         await Task.Delay(300);
 
         string reply2;
@@ -100,7 +101,7 @@ public sealed class SpliceFlowStateTests(SpliceClusterFixture cluster)
         await c.SendAsync(Get);
         Assert.NotNull(KeepAliveClient.Header(await c.ReadResponseAsync(Bound), "X-Dts-Origin"));
 
-        SendRaw(port, (uint)Random.Shared.Next(), 0, flags: 0x04); // RST, sequence number out of window
+        SendRaw(port, (uint)Random.Shared.Next(), 0, TcpFlags.Rst); // sequence number out of window
         await Task.Delay(300);
         await c.SendAsync(Get);
         Assert.StartsWith("HTTP/1.1 200", await c.ReadResponseAsync(Bound)); // the stack ignored it
@@ -123,40 +124,22 @@ public sealed class SpliceFlowStateTests(SpliceClusterFixture cluster)
     }
 
     /// <summary>Sends one TCP segment "from the client" (client address and <paramref name="port"/> → VIP:80) from the client namespace.</summary>
-    private void SendRaw(int port, uint seq, uint ack, byte flags)
+    private void SendRaw(int port, uint seq, uint ack, TcpFlags flags)
     {
         var t = cluster.Testbed;
-        var packet = new byte[40];
-        packet[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), 40);
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), 0x4000);
-        packet[8] = 64;
-        packet[9] = 6;
-        t.ClientAddress.GetAddressBytes().CopyTo(packet, 12);
-        t.Vip.GetAddressBytes().CopyTo(packet, 16);
-        var tcp = packet.AsSpan(20);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp, (ushort)port);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], t.Port);
-        BinaryPrimitives.WriteUInt32BigEndian(tcp[4..], seq);
-        BinaryPrimitives.WriteUInt32BigEndian(tcp[8..], ack);
-        tcp[12] = 5 << 4;
-        tcp[13] = flags;
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], 64240);
-        uint sum = 0;
-        for (var i = 12; i < 20; i += 2)
+        var segment = new TcpSegmentWriter
         {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(i));
-        }
-        sum += 6 + 20u;
-        for (var i = 0; i < 20; i += 2)
-        {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(tcp[i..]);
-        }
-        while (sum > 0xffff)
-        {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], (ushort)~sum);
+            SourceAddress = t.ClientAddress.GetAddressBytes(),
+            DestinationAddress = t.Vip.GetAddressBytes(),
+            SourcePort = (ushort)port,
+            DestinationPort = t.Port,
+            SequenceNumber = new SeqNum(seq),
+            AcknowledgmentNumber = new SeqNum(ack),
+            Flags = flags,
+            Window = 64240,
+        };
+        var packet = new byte[segment.PacketLength];
+        Assert.True(segment.TryWrite(packet, out _));
         using var raw = t.CreateSocket(t.ClientNamespace, AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Raw);
         raw.SendTo(packet, new IPEndPoint(t.Vip, 0));
     }

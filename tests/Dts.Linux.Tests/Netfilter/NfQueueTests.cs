@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Dts.Core.Packets;
 using Dts.Linux.Namespaces;
 using Dts.Linux.Netfilter;
 using Dts.Linux.Tests.Infrastructure;
@@ -77,13 +78,8 @@ public sealed class NfQueueTests : IDisposable
             notReady += p.ChecksumNotReady ? 1 : 0;
             gso += p.IsGso ? 1 : 0;
             wrongHook += p.Hook == NetfilterHook.LocalOut && p.Mark == Mark && p.HardwareProtocol == 0x0800 && p.OutputInterfaceIndex != 0 ? 0 : 1;
-            p.Payload[8] = 99; // TTL
-            Ipv4Packets.FixIpChecksum(p.Payload);
-            if (p.ChecksumNotReady && !p.IsGso)
-            {
-                // nfqnl_mangle() sets CHECKSUM_NONE: the pseudo-header-only sum must become a full checksum.
-                Ipv4Packets.FixTcpChecksum(p.Payload);
-            }
+            // nfqnl_mangle() sets CHECKSUM_NONE: a pseudo-header-only TCP sum must become a full checksum.
+            Ipv4Packets.SetTtl(p.Payload, 99, completeTcpChecksum: p.ChecksumNotReady && !p.IsGso);
 
             return PacketVerdict.AcceptModified;
         }));
@@ -143,8 +139,7 @@ public sealed class NfQueueTests : IDisposable
         {
             gsoOrNotReady += p.IsGso || p.ChecksumNotReady ? 1 : 0;
             largest = Math.Max(largest, p.Payload.Length);
-            p.Payload[8] = 99;
-            Ipv4Packets.FixIpChecksum(p.Payload);
+            Ipv4Packets.SetTtl(p.Payload, 99);
             return PacketVerdict.AcceptModified;
         }));
         using Socket listener = Listen();
@@ -177,8 +172,7 @@ public sealed class NfQueueTests : IDisposable
         using NfQueue queue = _a.Run(() => new NfQueue(new NfQueueOptions { QueueNumber = QueueNumber }, (ref QueuedPacket p) =>
         {
             notReady += p.ChecksumNotReady ? 1 : 0;
-            p.Payload[8] = 99;
-            Ipv4Packets.FixIpChecksum(p.Payload);
+            Ipv4Packets.SetTtl(p.Payload, 99);
             return PacketVerdict.AcceptModified;
         }));
         using Socket listener = Listen();
@@ -386,16 +380,17 @@ public sealed class NfQueueTests : IDisposable
         while (capture.Available > 0 || ttls.Count < minimum)
         {
             int n = capture.Receive(frame);
-            ReadOnlySpan<byte> eth = frame.AsSpan(0, n);
+            Span<byte> eth = frame.AsSpan(0, n);
             if (n < 14 + 40 || BinaryPrimitives.ReadUInt16BigEndian(eth[12..]) != 0x0800)
             {
                 continue;
             }
 
-            ReadOnlySpan<byte> ip = eth[14..];
-            if (Ipv4Packets.IsTcp(ip) && Ipv4Packets.DestinationPort(ip) == TcpPort && new IPAddress(ip.Slice(12, 4)).Equals(ClientAddress))
+            if (Ipv4Header.TryRead(eth[14..], out Ipv4Header ip) && ip.Protocol == TcpHeader.ProtocolNumber &&
+                TcpHeader.TryRead(ip.Payload, out TcpHeader tcp) && tcp.DestinationPort == TcpPort &&
+                new IPAddress(ip.SourceAddressBytes).Equals(ClientAddress))
             {
-                ttls.Add(ip[8]);
+                ttls.Add(ip.Ttl);
             }
         }
 

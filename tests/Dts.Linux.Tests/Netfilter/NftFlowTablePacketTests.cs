@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Dts.Core.Packets;
 using Dts.Core.Tcp;
 using Dts.Linux.Namespaces;
 using Dts.Linux.Netfilter;
@@ -108,27 +109,12 @@ public sealed partial class NftFlowTablePacketTests : IDisposable
         }
     }
 
-    /// <summary>Seconds until the element for <paramref name="clientPort"/> expires, from <c>list set</c>.</summary>
-    /// <summary>A bare ACK from the client to the VIP (20-byte IPv4 + 20-byte TCP header); nft matches it before any checksum check.</summary>
-    private static byte[] Ack(int clientPort)
-    {
-        var packet = new byte[40];
-        packet[0] = 0x45;
-        packet[3] = 40;
-        packet[8] = 64;
-        packet[9] = 6;
-        ClientAddress.GetAddressBytes().CopyTo(packet, 12);
-        Vip.GetAddressBytes().CopyTo(packet, 16);
-        packet[20] = (byte)(clientPort >> 8);
-        packet[21] = (byte)clientPort;
-        packet[22] = Port >> 8;
-        packet[23] = Port & 0xff;
-        packet[32] = 5 << 4;
-        packet[33] = 0x10; // ACK
-        packet[35] = 0xff; // window
-        return packet;
-    }
+    /// <summary>A bare ACK from the client to the VIP (20-byte IPv4 + 20-byte TCP header, both checksums set).</summary>
+    private static byte[] Ack(int clientPort) =>
+        Ipv4Packets.Tcp(new IPEndPoint(ClientAddress, clientPort), new IPEndPoint(Vip, Port),
+            new TcpSegmentWriter { Flags = TcpFlags.Ack, Window = 0xff });
 
+    /// <summary>Seconds until the element for <paramref name="clientPort"/> expires, from <c>list set</c>.</summary>
     private static double Expires(NftFlowTable table, string set, int clientPort)
     {
         string listing = table.ListSet(set);

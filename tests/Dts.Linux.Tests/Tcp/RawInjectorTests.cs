@@ -1,7 +1,10 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Dts.Core.Packets;
+using Dts.Core.Tcp;
 using Dts.Linux.Namespaces;
 using Dts.Linux.Netfilter;
 using Dts.Linux.Tcp;
@@ -73,14 +76,15 @@ public sealed partial class RawInjectorTests : IDisposable
             Hooks = NfQueueSteeringHooks.Output,
         }));
         steering.Install();
-        uint synAckSeq = 0, synAckAck = 0;
+        SeqNum synAckSeq = default, synAckAck = default;
         using var stolen = new ManualResetEventSlim();
         using NfQueue queue = _ns.Run(() => new NfQueue(new NfQueueOptions { QueueNumber = 8 }, (ref QueuedPacket p) =>
         {
-            if (Ipv4Packets.IsTcp(p.Payload) && Ipv4Packets.Flags(p.Payload) == (Ipv4Packets.Syn | Ipv4Packets.Ack))
+            if (Ipv4Header.TryRead(p.Payload, out Ipv4Header ip) && ip.Protocol == TcpHeader.ProtocolNumber &&
+                TcpHeader.TryRead(ip.Payload, out TcpHeader tcp) && tcp.Flags == (TcpFlags.Syn | TcpFlags.Ack))
             {
-                synAckSeq = Ipv4Packets.Seq(p.Payload);
-                synAckAck = Ipv4Packets.AckNumber(p.Payload);
+                synAckSeq = tcp.SequenceNumber;
+                synAckAck = tcp.AcknowledgmentNumber;
                 stolen.Set();
             }
 
@@ -91,14 +95,20 @@ public sealed partial class RawInjectorTests : IDisposable
         listener.Listen();
         using RawInjector injector = _ns.Run(() => new RawInjector());
 
-        const uint Isn = 0xfffffff0; // wraps: the data crosses 2^32
-        byte[] mss = [2, 4, 0x05, 0xb4];
-        injector.Send(Ipv4Packets.Tcp(Client, Vip, Isn, 0, Ipv4Packets.Syn, 64240, mss, []));
+        var isn = new SeqNum(0xfffffff0); // wraps: the data crosses 2^32
+        injector.Send(Ipv4Packets.Tcp(Client, Vip, new TcpSegmentWriter { SequenceNumber = isn, Flags = TcpFlags.Syn, Window = 64240, Mss = 1460 }));
         Assert.True(stolen.Wait(TimeSpan.FromSeconds(3)), "the listener answered the injected SYN (SYN-ACK seen in the queue)");
-        Assert.Equal(Isn + 1, synAckAck);
+        Assert.Equal(isn + 1, synAckAck);
 
         byte[] request = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: dts\r\n\r\n");
-        injector.Send(Ipv4Packets.Tcp(Client, Vip, Isn + 1, synAckSeq + 1, Ipv4Packets.Ack | Ipv4Packets.Psh, 64240, [], request));
+        injector.Send(Ipv4Packets.Tcp(Client, Vip, new TcpSegmentWriter
+        {
+            SequenceNumber = isn + 1,
+            AcknowledgmentNumber = synAckSeq + 1,
+            Flags = TcpFlags.Ack | TcpFlags.Psh,
+            Window = 64240,
+            Payload = request,
+        }));
 
         Assert.True(listener.Poll(TimeSpan.FromSeconds(3), SelectMode.SelectRead), "the handshake ACK completed the connection");
         using Socket accepted = listener.Accept();
@@ -114,7 +124,7 @@ public sealed partial class RawInjectorTests : IDisposable
     {
         using RawInjector v4 = _ns.Run(() => new RawInjector());
         using RawInjector v6 = _ns.Run(() => new RawInjector(AddressFamily.InterNetworkV6));
-        byte[] ipv4 = Ipv4Packets.Tcp(Client, Vip, 1, 0, Ipv4Packets.Syn, 1000, [], []);
+        byte[] ipv4 = Ipv4Packets.Tcp(Client, Vip, new TcpSegmentWriter { SequenceNumber = new SeqNum(1), Flags = TcpFlags.Syn, Window = 1000 });
         Assert.Throws<ArgumentException>(() => v6.Send(ipv4));
         Assert.Throws<ArgumentException>(() => v4.Send(ipv4.AsSpan(0, 10)));
         Assert.Throws<ArgumentException>(() => new RawInjector(AddressFamily.Unix));
@@ -132,33 +142,23 @@ public sealed partial class RawInjectorTests : IDisposable
         Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, 5555), from);
     }
 
-    /// <summary>An IPv6 UDP datagram with its (mandatory) checksum, RFC 8200 §8.1.</summary>
+    /// <summary>An IPv6 UDP datagram (RFC 768 header: ports, length, checksum) with its mandatory checksum, RFC 8200 §8.1.</summary>
     private static byte[] Udp6(IPEndPoint source, IPEndPoint destination, byte[] payload)
     {
+        const byte Udp = 17;
+        byte[] src = source.Address.GetAddressBytes();
+        byte[] dst = destination.Address.GetAddressBytes();
         int udpLength = 8 + payload.Length;
-        byte[] packet = new byte[40 + udpLength];
-        packet[0] = 0x60;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), (ushort)udpLength);
-        packet[6] = 17;
-        packet[7] = 64;
-        source.Address.TryWriteBytes(packet.AsSpan(8), out _);
-        destination.Address.TryWriteBytes(packet.AsSpan(24), out _);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(40), (ushort)source.Port);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(42), (ushort)destination.Port);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(44), (ushort)udpLength);
-        payload.CopyTo(packet, 48);
-        ulong sum = (ulong)udpLength + 17;
-        for (int i = 8; i < packet.Length; i += 2)
-        {
-            sum += i + 1 < packet.Length ? (ulong)((packet[i] << 8) | packet[i + 1]) : (ulong)(packet[i] << 8);
-        }
-
-        while (sum >> 16 != 0)
-        {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(46), (ushort)~sum);
+        byte[] packet = new byte[Ipv6Header.Length + udpLength];
+        Assert.True(Ipv6Header.TryWrite(packet, src, dst, Udp, udpLength));
+        Span<byte> udp = packet.AsSpan(Ipv6Header.Length);
+        BinaryPrimitives.WriteUInt16BigEndian(udp, (ushort)source.Port);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[2..], (ushort)destination.Port);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)udpLength);
+        payload.CopyTo(udp[8..]);
+        Assert.True(InternetChecksum.TryPseudoHeaderSum(src, dst, Udp, (uint)udpLength, out ushort pseudo));
+        ushort checksum = (ushort)~InternetChecksum.Sum(udp, pseudo);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[6..], checksum == 0 ? (ushort)0xFFFF : checksum); // RFC 768: 0 means none
         return packet;
     }
 
