@@ -3,8 +3,7 @@ using Dts.AspNetCore;
 using Dts.AspNetCore.Configuration;
 using Dts.AspNetCore.Control;
 using Dts.AspNetCore.Dispatch;
-using Dts.AspNetCore.Splice;
-using Dts.Core.Handover;
+using Dts.AspNetCore.Mechanisms;
 using Dts.AspNetCore.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -41,10 +40,7 @@ public static class DtsApplicationBuilderExtensions
         app.MapGrpcService<ControlService>().RequireHost($"*:{options.ControlPort}");
         app.MapGet("/dts/health", () => Results.Text("ok"));
         app.MapGet("/dts/peers", async (ControlChannel channel, CancellationToken ct) => Results.Json(await channel.PingPeersAsync(ct)));
-        app.MapGet("/dts/stats", (DtsTelemetry telemetry, SpliceEngine splice) => Results.Json(telemetry.Snapshot() with
-        {
-            Splice = options.Mechanism == HandoverMechanism.Splice ? splice.Snapshot() : null,
-        }));
+        app.MapGet("/dts/stats", (DtsTelemetry telemetry, IHandoverMechanism mechanism) => Results.Json(mechanism.AddStats(telemetry.Snapshot())));
         return app;
     }
 }

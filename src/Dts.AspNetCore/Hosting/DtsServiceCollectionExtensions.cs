@@ -7,16 +7,16 @@ using Dts.AspNetCore.Dispatch;
 using Dts.AspNetCore.Fallback;
 using Dts.AspNetCore.Flow;
 using Dts.AspNetCore.Handover;
-using Dts.AspNetCore.Splice;
+using Dts.AspNetCore.Mechanisms;
+using Dts.AspNetCore.Mechanisms.Repair;
+using Dts.AspNetCore.Mechanisms.Splice;
 using Dts.AspNetCore.Telemetry;
 using Dts.Core.Handover;
-using Dts.Linux.Tcp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -74,29 +74,20 @@ public static class DtsServiceCollectionExtensions
         services.TryAddSingleton<ControlChannel>();
         services.AddHostedService<ControlChannelWarmup>();
         services.TryAddSingleton<FallbackForwarder>();
-        services.TryAddSingleton<ConnectionAdopter>();
+        services.TryAddSingleton<HandoverArrivals>();
         services.TryAddSingleton<FlowOwnership>();
         services.AddHostedService(sp => sp.GetRequiredService<FlowOwnership>());
-        services.TryAddSingleton<SpliceEngine>();
-        services.TryAddSingleton<SpliceReceiver>();
-        services.AddHostedService(sp => sp.GetRequiredService<SpliceEngine>());
         // Added after Kestrel's own socket transport, so Kestrel tries it first.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, AdoptingListenerFactory>());
-
         services.Configure<KestrelServerOptions>(kestrel => ConfigureEndpoints(kestrel, options));
-        if (options.Mechanism == HandoverMechanism.Splice)
+
+        // The handover mechanism of Dts:Mechanism: one line each; everything else of it is in its folder.
+        _ = options.Mechanism switch
         {
-            // Splice replays the client's SYN on the target: the VIP listener keeps it (TCP_SAVE_SYN).
-            services.Configure<SocketTransportOptions>(transport => transport.CreateBoundListenSocket = endpoint =>
-            {
-                var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
-                if (endpoint is IPEndPoint ip && ip.Port == options.Port && ip.Address.ToString() == options.Vip)
-                {
-                    TcpRepair.EnableSaveSyn(socket);
-                }
-                return socket;
-            });
-        }
+            HandoverMechanism.Repair => services.AddRepairMechanism(options),
+            HandoverMechanism.Splice => services.AddSpliceMechanism(options),
+            _ => services, // DtsOptionsValidator reports it at start
+        };
     }
 
     private static void ConfigureEndpoints(KestrelServerOptions kestrel, DtsOptions options)
@@ -108,8 +99,8 @@ public static class DtsServiceCollectionExtensions
         kestrel.Listen(vip, options.Port, listen =>
         {
             listen.Protocols = HttpProtocols.Http1;
-            var splice = listen.ApplicationServices.GetRequiredService<SpliceEngine>();
-            listen.Use(next => new DtsConnectionMiddleware(next, options, splice).OnConnectionAsync);
+            var mechanism = listen.ApplicationServices.GetRequiredService<IHandoverMechanism>();
+            listen.Use(next => new DtsConnectionMiddleware(next, options, mechanism).OnConnectionAsync);
         });
         kestrel.Listen(unicast, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         kestrel.Listen(unicast, options.ControlPort, listen =>

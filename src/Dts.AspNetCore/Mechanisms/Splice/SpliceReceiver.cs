@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Dts.AspNetCore.Connections;
-using Dts.AspNetCore.Control;
 using Dts.AspNetCore.Flow;
 using Dts.AspNetCore.Handover;
 using Dts.AspNetCore.Telemetry;
@@ -9,7 +8,7 @@ using Dts.Core.Splice;
 using Dts.Core.Tcp;
 using Microsoft.Extensions.Logging;
 
-namespace Dts.AspNetCore.Splice;
+namespace Dts.AspNetCore.Mechanisms.Splice;
 
 /// <summary>
 /// The target's side of a <c>Splice</c> handover: replay the client's SYN into this node's own stack, steal
@@ -20,6 +19,7 @@ namespace Dts.AspNetCore.Splice;
 internal sealed partial class SpliceReceiver(
     SpliceEngine engine,
     FlowOwnership flows,
+    HandoverArrivals arrivals,
     TimeProvider time,
     ILogger<SpliceReceiver> logger)
 {
@@ -32,15 +32,21 @@ internal sealed partial class SpliceReceiver(
     /// </summary>
     private const uint TsMarginMs = 1000;
 
-    /// <param name="commit">The receiver's commit point: false means the origin cancelled (or it is too late) and nothing may be armed.</param>
-    public async Task<(bool Accepted, string Reason)> ApplyAsync(HandoverRequest request, FlowKey flow, Func<bool> commit)
+    /// <param name="offer">The origin's offer: its checkpoint and the client's saved SYN.</param>
+    /// <param name="commit">
+    /// The handover's commit point, taken by the packet path when the target's stack has acknowledged the whole
+    /// injected stream (<see cref="SpliceEngine.Prepare"/>); when it can't be taken (the origin cancelled, or it
+    /// is too late) nothing is armed.
+    /// </param>
+    public async Task<(bool Accepted, string Reason)> ApplyAsync(HandoverOffer offer, HandoverCommitPoint commit)
     {
         if (!engine.IsRunning)
         {
             return (false, "the Splice engine is not running");
         }
-        var origin = HandoverMessages.StateOf(request.Repair);
-        if (!SplicePackets.TryPrepareSyn(request.SavedSyn.Span, origin.SackPermitted, origin.Timestamps, origin.WindowScaling, out var syn)
+        var flow = offer.Flow;
+        var origin = offer.State.Tcp;
+        if (!SplicePackets.TryPrepareSyn(offer.State.SavedSyn.Span, origin.SackPermitted, origin.Timestamps, origin.WindowScaling, out var syn)
             || !Ipv4Header.TryRead(syn, out var synIp) || !TcpHeader.TryRead(synIp.Payload, out var synTcp)
             || synTcp.SourcePort != flow.Client.Port || !TcpSynOptions.TryParse(synTcp, out var synOptions))
         {
@@ -58,7 +64,7 @@ internal sealed partial class SpliceReceiver(
         SpliceHandshake.SynAck? synAck = null;
         try
         {
-            flows.AddSpliced(flow);
+            flows.AddMarked(flow);
             // Taken in before the SYN: this clears a handed_out an earlier connection on this client port left
             // here, which would drop this node's own SYN-ACK in the output chain; and the client's packets then
             // reach the queue (which drops them until the flow is armed) instead of the hash rule, so nothing is
@@ -80,7 +86,7 @@ internal sealed partial class SpliceReceiver(
                 targetWscale, origin.WindowScaling ? origin.RcvWscale : (byte)0);
 
             engine.Prepare(handshake, rules, clientIsn + 1 + origin.RecvQueue.Length, commit);
-            engine.ExpectArrival(flow, new AdoptedConnectionInfo(request.OriginNode, request.HandoverId));
+            arrivals.Expect(flow, new AdoptedConnectionInfo(offer.OriginNode, offer.HandoverId));
             var window = (ushort)Math.Min(ushort.MaxValue, origin.WindowScaling ? origin.Window.snd_wnd >> origin.SndWscale : origin.Window.snd_wnd);
             (uint, uint)? timestamps = origin.Timestamps && synOptions.Timestamps is { } ts && synAck.Value.TsVal is { } tsEcr
                 ? (ts.Value.Value, tsEcr) : null;
@@ -111,7 +117,7 @@ internal sealed partial class SpliceReceiver(
                 // The flow stays marked: nothing of the half-made connection passes (fail closed); an RST
                 // from "the client" makes this node's stack forget it.
                 engine.Withdraw(key, handshake);
-                engine.ForgetArrival(flow);
+                arrivals.Forget(flow);
                 if (handedIn)
                 {
                     // The origin keeps the connection: give the flow back (the mark stays; the queue drops).
@@ -124,7 +130,7 @@ internal sealed partial class SpliceReceiver(
                         next, s.Isn + 1, 0, null, default, TcpFlags.Rst);
                     engine.Injector.Send(rst);
                 }
-                Log.Refused(logger, request.HandoverId, flow);
+                Log.Refused(logger, offer.HandoverId, flow);
             }
         }
     }

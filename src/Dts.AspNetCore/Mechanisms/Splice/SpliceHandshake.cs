@@ -1,8 +1,9 @@
+using Dts.AspNetCore.Handover;
 using Dts.Core.Packets;
 using Dts.Core.Splice;
 using Dts.Core.Tcp;
 
-namespace Dts.AspNetCore.Splice;
+namespace Dts.AspNetCore.Mechanisms.Splice;
 
 /// <summary>
 /// One synthetic handshake in progress on the target: what the NFQUEUE handler saw of the target's own
@@ -21,8 +22,8 @@ internal sealed class SpliceHandshake
 
     private readonly TaskCompletionSource<bool> _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The rules to arm, the end of the injected stream, and the receiver's commit point (set by <see cref="SpliceEngine.Prepare"/>).</summary>
-    public (SpliceRules Rules, SeqNum End, Func<bool> Commit)? Pending { get; set; }
+    /// <summary>The rules to arm, the end of the injected stream, and the handover's commit point (set by <see cref="SpliceEngine.Prepare"/>).</summary>
+    public (SpliceRules Rules, SeqNum End, HandoverCommitPoint Commit)? Pending { get; set; }
 
     /// <summary>True once the packet path committed and armed the flow, false once it refused or the receiver withdrew.</summary>
     public Task<bool> Decided => _decided.Task;

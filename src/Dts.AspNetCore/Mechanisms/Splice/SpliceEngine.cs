@@ -1,8 +1,7 @@
 using Dts.Core.Telemetry;
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Net;
-using Dts.AspNetCore.Connections;
+using Dts.AspNetCore.Handover;
 using Dts.AspNetCore.Telemetry;
 using Dts.Core.Handover;
 using Dts.Core.Packets;
@@ -17,7 +16,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Dts.AspNetCore.Splice;
+namespace Dts.AspNetCore.Mechanisms.Splice;
 
 /// <summary>
 /// The target's packet path for <see cref="HandoverMechanism.Splice"/> (ARCHITECTURE §3, "Target, Splice"):
@@ -46,7 +45,6 @@ internal sealed partial class SpliceEngine(
     /// node's own (a reused port): passed untranslated. Value: last packet's timestamp.
     /// </summary>
     private readonly Dictionary<SpliceFlowKey, long> _native = [];
-    private readonly ConcurrentDictionary<FlowKey, AdoptedConnectionInfo> _arrivals = new();
     private uint _vip;
     private NfQueueSteering? _steering;
     private NfQueue? _queue;
@@ -59,10 +57,6 @@ internal sealed partial class SpliceEngine(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!_options.Enabled || _options.Mechanism != HandoverMechanism.Splice)
-        {
-            return Task.CompletedTask;
-        }
         _vip = BinaryPrimitives.ReadUInt32BigEndian(IPAddress.Parse(_options.Vip).GetAddressBytes());
         _steering = new NfQueueSteering(new NfQueueSteeringOptions { QueueNumber = QueueNumber, Mark = Mark, IncludeIPv6 = false });
         _steering.Install();
@@ -101,7 +95,7 @@ internal sealed partial class SpliceEngine(
     /// Hands the packet path what it needs to commit and arm the flow itself, on the first egress packet that
     /// acknowledges <paramref name="end"/>.
     /// </summary>
-    public void Prepare(SpliceHandshake handshake, SpliceRules rules, SeqNum end, Func<bool> commit)
+    public void Prepare(SpliceHandshake handshake, SpliceRules rules, SeqNum end, HandoverCommitPoint commit)
     {
         lock (_lock)
         {
@@ -143,14 +137,6 @@ internal sealed partial class SpliceEngine(
             return (handshake.HasAck, handshake.Acked, handshake.WindowEdge);
         }
     }
-
-    /// <summary>Announces that the connection of <paramref name="flow"/> arrives by handover, before Kestrel accepts it.</summary>
-    public void ExpectArrival(FlowKey flow, AdoptedConnectionInfo info) => _arrivals[flow] = info;
-
-    public void ForgetArrival(FlowKey flow) => _arrivals.TryRemove(flow, out _);
-
-    /// <summary>The handover info of a connection Kestrel just accepted, if it arrived by a Splice handover.</summary>
-    public AdoptedConnectionInfo? TakeArrival(FlowKey flow) => _arrivals.TryRemove(flow, out var info) ? info : null;
 
     /// <summary>The queue's counters for <c>/dts/stats</c> (zeros when Splice is not running).</summary>
     public DtsSpliceStats Snapshot()
@@ -201,7 +187,7 @@ internal sealed partial class SpliceEngine(
                     return PacketVerdict.Drop;
                 }
                 _handshakes.Remove(key);
-                if (!pending.Commit())
+                if (!pending.Commit.TryCommit())
                 {
                     handshake.TryDecide(false);
                     return PacketVerdict.Drop;
