@@ -16,11 +16,12 @@ internal static class SpliceServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSpliceMechanism(this IServiceCollection services, DtsOptions options)
     {
+        services.TryAddSingleton<SpliceFlows>();
         services.TryAddSingleton<SpliceEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<SpliceEngine>());
         services.TryAddSingleton<SpliceReceiver>();
         services.TryAddSingleton<IHandoverMechanism, SpliceMechanism>();
-        services.Configure<FlowMarkOptions>(marks => marks.Mark = SpliceEngine.Mark);
+        services.Configure<FlowMarkOptions>(marks => marks.Mark = SpliceSteering.Mark);
         services.Configure<SocketTransportOptions>(transport => transport.CreateBoundListenSocket = endpoint =>
         {
             var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
