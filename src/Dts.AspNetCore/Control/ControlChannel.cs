@@ -163,10 +163,4 @@ internal sealed partial class ControlChannel : IDisposable
         }
         _pipelines.Dispose();
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(Telemetry.EventIds.AnswerLost, LogLevel.Warning, "Handover {HandoverId}: no answer from {Peer} ({Error}); asking whether it was applied")]
-        public static partial void AnswerLost(ILogger logger, string handoverId, string peer, string error);
-    }
 }

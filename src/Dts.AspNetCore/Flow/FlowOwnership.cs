@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace Dts.AspNetCore.Flow;
 
 /// <summary>
-/// This node's nft table <c>inet dts</c>: installed (reconciling whatever it finds) when the host starts,
-/// removed when it stops; per-handover set updates go through libnftables, never the nft program.
+/// This node's nft table <c>inet dts</c>: installed (reconciling whatever it finds) when the host starts, and
+/// left in place when it stops (<see cref="StopAsync"/> says why); per-handover set updates go through
+/// libnftables, never the nft program.
 /// </summary>
 internal sealed class FlowOwnership(IOptions<DtsOptions> options, IOptions<FlowMarkOptions> marks, TimeProvider time) : IHostedService, IDisposable
 {

@@ -20,7 +20,8 @@ public static class DtsApplicationBuilderExtensions
     /// service on <c>Dts:ControlPort</c>, <c>GET /dts/health</c>, <c>GET /dts/stats</c>
     /// (<see cref="DtsStats"/> as JSON) and <c>GET /dts/peers</c> (each peer's reachability and control-channel
     /// round trip in µs). Validates the <c>Dts</c> and <c>ReverseProxy</c> sections now and
-    /// throws <see cref="OptionsValidationException"/> listing every problem.
+    /// throws <see cref="OptionsValidationException"/> listing every problem. With <c>Dts:Enabled=false</c> it
+    /// adds nothing.
     /// </summary>
     public static WebApplication UseDts(this WebApplication app)
     {
