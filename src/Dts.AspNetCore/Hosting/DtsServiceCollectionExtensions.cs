@@ -34,7 +34,9 @@ public static class DtsServiceCollectionExtensions
     /// handover mechanism of <c>Dts:Mechanism</c>, and Kestrel endpoints on VIP:Port (dispatching, HTTP/1.x),
     /// unicast:Port (served here) and unicast:ControlPort (HTTP/2, mTLS). When false, nothing of the node is
     /// registered: no certificates are read, no nft table, no control channel, Kestrel's endpoints are the app's.
-    /// Services are added with <c>TryAdd*</c>, so a service registered before is kept.
+    /// Services are added with <c>TryAdd*</c>, so one the app registered before (a <see cref="TimeProvider"/>, say)
+    /// is kept. Call it once per service collection: a second call would bind the sections and add the Kestrel
+    /// endpoints again.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configuration">The configuration holding the <c>Dts</c> and <c>ReverseProxy</c> sections.</param>
