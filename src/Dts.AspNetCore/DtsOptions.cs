@@ -56,8 +56,9 @@ public sealed class DtsOptions
     public int MaxRecordedBytes { get; set; } = 2 * 1024 * 1024;
 
     /// <summary>
-    /// When false, <c>AddDts()</c> neither installs nft tables nor changes Kestrel's endpoints: the app
-    /// runs as a plain single node (default true).
+    /// When false, <c>AddDts()</c> registers nothing of the node (no certificates, nft table, control channel,
+    /// NFQUEUE or Kestrel endpoints) and <c>UseDts()</c> adds nothing: the app runs as a plain ASP.NET Core app
+    /// (default true). Read once, when <c>AddDts()</c> runs.
     /// </summary>
     public bool Enabled { get; set; } = true;
 

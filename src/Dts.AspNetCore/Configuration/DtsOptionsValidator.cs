@@ -34,6 +34,10 @@ internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, ICon
         {
             errors.Add($"Dts:ControlPort {o.ControlPort} must be in 1..65535 and differ from Dts:Port.");
         }
+        if (!Enum.IsDefined(o.Mechanism))
+        {
+            errors.Add($"Dts:Mechanism {o.Mechanism} must be one of {string.Join(", ", Enum.GetNames<Dts.Core.Handover.HandoverMechanism>())}.");
+        }
         if (o.Nodes.Count == 0)
         {
             errors.Add("Dts:Nodes must list every node of the cluster.");

@@ -4,20 +4,23 @@ using Microsoft.AspNetCore.Connections;
 
 namespace Dts.AspNetCore.Connections;
 
-/// <summary>Merges the connections Kestrel's listener accepts with those adopted after a handover.</summary>
+/// <summary>
+/// The VIP listener: merges the connections Kestrel's listener accepts with those adopted after a handover, and
+/// marks every connection that arrives by handover (<see cref="HandoverArrivals"/>).
+/// </summary>
 internal sealed class AdoptingConnectionListener : IConnectionListener
 {
     private readonly IConnectionListener _inner;
-    private readonly ConnectionAdopter _adopter;
+    private readonly HandoverArrivals _arrivals;
     private readonly Channel<ConnectionContext> _accepted = Channel.CreateUnbounded<ConnectionContext>(
         new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _pump;
 
-    public AdoptingConnectionListener(IConnectionListener inner, ConnectionAdopter adopter)
+    public AdoptingConnectionListener(IConnectionListener inner, HandoverArrivals arrivals)
     {
         _inner = inner;
-        _adopter = adopter;
-        _adopter.Attach(_accepted.Writer);
+        _arrivals = arrivals;
+        _arrivals.Attach(_accepted.Writer);
         _pump = PumpAsync();
     }
 
@@ -37,13 +40,13 @@ internal sealed class AdoptingConnectionListener : IConnectionListener
 
     public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
     {
-        _adopter.Detach(_accepted.Writer);
+        _arrivals.Detach(_accepted.Writer);
         await _inner.UnbindAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _adopter.Detach(_accepted.Writer);
+        _arrivals.Detach(_accepted.Writer);
         await _inner.DisposeAsync().ConfigureAwait(false);
         await _pump.ConfigureAwait(false);
     }
@@ -55,6 +58,7 @@ internal sealed class AdoptingConnectionListener : IConnectionListener
         {
             while (await _inner.AcceptAsync().ConfigureAwait(false) is { } connection)
             {
+                _arrivals.Claim(connection);
                 await _accepted.Writer.WriteAsync(connection).ConfigureAwait(false);
             }
         }

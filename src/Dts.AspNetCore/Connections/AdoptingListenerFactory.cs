@@ -14,17 +14,17 @@ namespace Dts.AspNetCore.Connections;
 internal sealed class AdoptingListenerFactory : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
     private readonly SocketTransportFactory _inner;
-    private readonly ConnectionAdopter _adopter;
+    private readonly HandoverArrivals _arrivals;
     private readonly IPEndPoint? _vipEndPoint;
 
     public AdoptingListenerFactory(
         IOptions<SocketTransportOptions> transportOptions,
         ILoggerFactory loggerFactory,
-        ConnectionAdopter adopter,
+        HandoverArrivals arrivals,
         IOptions<DtsOptions> options)
     {
         _inner = new SocketTransportFactory(transportOptions, loggerFactory);
-        _adopter = adopter;
+        _arrivals = arrivals;
         var o = options.Value;
         _vipEndPoint = o.Enabled && IPAddress.TryParse(o.Vip, out var vip) ? new IPEndPoint(vip, o.Port) : null;
     }
@@ -38,6 +38,6 @@ internal sealed class AdoptingListenerFactory : IConnectionListenerFactory, ICon
         {
             return listener;
         }
-        return new AdoptingConnectionListener(listener, _adopter);
+        return new AdoptingConnectionListener(listener, _arrivals);
     }
 }

@@ -16,8 +16,11 @@ internal sealed class DtsConnectionFeature : IDtsHandoverFeature
 
     public DtsDuplexPipe? Pipe { get; init; }
 
-    /// <summary>The client's SYN (IP + TCP header) as the listener saved it (Splice only), read once at accept.</summary>
-    public byte[]? SavedSyn { get; init; }
+    /// <summary>
+    /// What the handover mechanism kept of the connection when the VIP listener accepted it
+    /// (<c>IHandoverMechanism.OnAccepted</c>, its own type); null on a connection that arrived by handover.
+    /// </summary>
+    public object? MechanismState { get; init; }
 
     public bool ArrivedByHandover { get; init; }
 

@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
-using Dts.AspNetCore.Splice;
-using Dts.Core.Handover;
-using Dts.Core.Tcp;
-using Dts.Linux.Tcp;
+using Dts.AspNetCore.Mechanisms;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 
@@ -12,20 +7,19 @@ namespace Dts.AspNetCore.Connections;
 /// <summary>
 /// Kestrel connection middleware on the VIP endpoint (<c>ListenOptions.Use</c>): wraps the transport so
 /// that the bytes read before the dispatch decision are recorded and the output can be silenced, and
-/// attaches <see cref="DtsConnectionFeature"/>.
+/// attaches <see cref="DtsConnectionFeature"/>. A connection that arrived by handover carries
+/// <see cref="AdoptedConnectionInfo"/> (<see cref="HandoverArrivals"/>) and is served as it is.
 /// </summary>
-internal sealed class DtsConnectionMiddleware(ConnectionDelegate next, DtsOptions options, SpliceEngine splice)
+internal sealed class DtsConnectionMiddleware(ConnectionDelegate next, DtsOptions options, IHandoverMechanism mechanism)
 {
     public Task OnConnectionAsync(ConnectionContext context)
     {
-        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
-        if (context.RemoteEndPoint is not IPEndPoint client || context.LocalEndPoint is not IPEndPoint local)
+        if (HandoverArrivals.FlowOf(context) is not { } flow)
         {
             return next(context);
         }
-        var flow = new FlowKey(Normalize(client), Normalize(local));
-        var spliced = options.Mechanism == HandoverMechanism.Splice;
-        var adopted = context.Features.Get<AdoptedConnectionInfo>() ?? (spliced ? splice.TakeArrival(flow) : null);
+        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
+        var adopted = context.Features.Get<AdoptedConnectionInfo>();
 
         DtsDuplexPipe? pipe = null;
         if (adopted is null)
@@ -40,7 +34,7 @@ internal sealed class DtsConnectionMiddleware(ConnectionDelegate next, DtsOption
         {
             Flow = flow,
             Socket = socket,
-            SavedSyn = spliced && adopted is null && socket is not null ? TcpRepair.TryGetSavedSyn(socket.SafeHandle) : null,
+            MechanismState = adopted is null && socket is not null ? mechanism.OnAccepted(socket) : null,
             Pipe = pipe,
             ArrivedByHandover = adopted is not null,
             OriginNodeId = adopted?.OriginNodeId,
@@ -50,7 +44,4 @@ internal sealed class DtsConnectionMiddleware(ConnectionDelegate next, DtsOption
         context.Features.Set<IDtsHandoverFeature>(feature);
         return next(context);
     }
-
-    private static IPEndPoint Normalize(IPEndPoint ep) =>
-        ep.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ep.Address.MapToIPv4(), ep.Port) : ep;
 }

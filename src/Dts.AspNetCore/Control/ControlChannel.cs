@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Dts.AspNetCore.Handover;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
@@ -37,11 +38,12 @@ internal sealed partial class ControlChannel : IDisposable
     public readonly record struct Answer(bool Applied, string Reason);
 
     /// <summary>
-    /// Sends <paramref name="request"/> to node <paramref name="peer"/>. Applied = true only when the target
+    /// Sends <paramref name="offer"/> to node <paramref name="peer"/>. Applied = true only when the target
     /// answered OK, or said after a lost answer that it had applied the handover.
     /// </summary>
-    public async Task<Answer> HandOverAsync(string peer, HandoverRequest request, CancellationToken cancellationToken)
+    public async Task<Answer> HandOverAsync(string peer, HandoverOffer offer, CancellationToken cancellationToken)
     {
+        var request = HandoverMessages.ToRequest(offer);
         var client = ClientFor(peer);
         var pipeline = PipelineFor(peer);
         try
@@ -160,11 +162,5 @@ internal sealed partial class ControlChannel : IDisposable
             channel.Dispose();
         }
         _pipelines.Dispose();
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(Telemetry.EventIds.AnswerLost, LogLevel.Warning, "Handover {HandoverId}: no answer from {Peer} ({Error}); asking whether it was applied")]
-        public static partial void AnswerLost(ILogger logger, string handoverId, string peer, string error);
     }
 }

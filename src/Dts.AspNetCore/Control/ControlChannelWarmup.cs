@@ -11,7 +11,7 @@ internal sealed class ControlChannelWarmup(ControlChannel channel, IOptions<DtsO
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled || options.Value.Nodes.Count < 2)
+        if (options.Value.Nodes.Count < 2)
         {
             return;
         }

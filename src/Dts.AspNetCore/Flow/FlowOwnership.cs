@@ -7,10 +7,11 @@ using Microsoft.Extensions.Options;
 namespace Dts.AspNetCore.Flow;
 
 /// <summary>
-/// This node's nft table <c>inet dts</c>: installed (reconciling whatever it finds) when the host starts,
-/// removed when it stops; per-handover set updates go through libnftables, never the nft program.
+/// This node's nft table <c>inet dts</c>: installed (reconciling whatever it finds) when the host starts, and
+/// left in place when it stops (<see cref="StopAsync"/> says why); per-handover set updates go through
+/// libnftables, never the nft program.
 /// </summary>
-internal sealed class FlowOwnership(IOptions<DtsOptions> options, TimeProvider time) : IHostedService, IDisposable
+internal sealed class FlowOwnership(IOptions<DtsOptions> options, IOptions<FlowMarkOptions> marks, TimeProvider time) : IHostedService, IDisposable
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<FlowKey, long> _handedOut = new();
     private long _nextSweep;
@@ -26,7 +27,7 @@ internal sealed class FlowOwnership(IOptions<DtsOptions> options, TimeProvider t
             NodeCount = o.Nodes.Count,
             HashSeed = o.HashSeed,
             FlowIdleTimeout = o.FlowIdleTimeout,
-            SpliceMark = o.Mechanism == Dts.Core.Handover.HandoverMechanism.Splice ? Splice.SpliceEngine.Mark : null,
+            SpliceMark = marks.Value.Mark,
         });
     });
 
@@ -79,8 +80,8 @@ internal sealed class FlowOwnership(IOptions<DtsOptions> options, TimeProvider t
         _table.Value.AddHandedIn(flow);
     }
 
-    /// <summary>Marks the flow's packets for the Splice NFQUEUE, both directions.</summary>
-    public void AddSpliced(FlowKey flow) => _table.Value.AddSpliced(flow);
+    /// <summary>Marks the flow's packets, both directions, with <see cref="FlowMarkOptions.Mark"/> (the table must have one).</summary>
+    public void AddMarked(FlowKey flow) => _table.Value.AddSpliced(flow);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

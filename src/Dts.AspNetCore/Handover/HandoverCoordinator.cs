@@ -1,11 +1,10 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using Dts.AspNetCore.Connections;
 using Dts.AspNetCore.Control;
 using Dts.AspNetCore.Dispatch;
 using Dts.AspNetCore.Flow;
+using Dts.AspNetCore.Mechanisms;
 using Dts.AspNetCore.Telemetry;
-using Dts.Core.Handover;
 using Dts.Core.Tcp;
 using Dts.Linux.Tcp;
 using Microsoft.AspNetCore.Http;
@@ -15,12 +14,14 @@ using Microsoft.Extensions.Options;
 namespace Dts.AspNetCore.Handover;
 
 /// <summary>
-/// The origin's side of a handover (ARCHITECTURE §3, "Handover"): drop the flow in nft, freeze the socket,
-/// checkpoint it, ship the state and the unconsumed byte stream to the target, and forget the socket on
-/// the target's OK — or thaw it and keep the connection on any failure before that OK.
+/// The origin's side of a handover (ARCHITECTURE §3, "Handover"), whatever the mechanism: drop the flow in nft,
+/// freeze the socket, checkpoint it, have the mechanism capture its state, ship it with the unconsumed byte
+/// stream to the target, and forget the socket on the target's OK — or thaw it and keep the connection on any
+/// failure before that OK.
 /// </summary>
 internal sealed partial class HandoverCoordinator(
     IOptions<DtsOptions> options,
+    IHandoverMechanism mechanism,
     FlowOwnership flows,
     ControlChannel control,
     DtsTelemetry telemetry,
@@ -30,7 +31,7 @@ internal sealed partial class HandoverCoordinator(
     /// <summary>How long the origin waits for Kestrel's transport to move the kernel's receive queue into its pipe.</summary>
     private static readonly TimeSpan QuiesceBound = TimeSpan.FromMilliseconds(50);
 
-    private readonly DtsOptions _options = options.Value;
+    private readonly string _self = options.Value.NodeId;
 
     public async Task<HandoverResult> TryHandOverAsync(
         HttpContext context, DtsConnectionFeature connection, DispatchDecision decision, CancellationToken cancellationToken)
@@ -38,7 +39,7 @@ internal sealed partial class HandoverCoordinator(
         string? reason;
         try
         {
-            reason = CheckEligible(context, connection);
+            reason = CheckEligible(context, connection) ?? mechanism.CheckEligible(connection);
         }
         catch (ObjectDisposedException)
         {
@@ -57,9 +58,9 @@ internal sealed partial class HandoverCoordinator(
         var applied = false;
         try
         {
-            // 1. Nothing of this flow may enter or leave the origin's stack from here on. (Elements an earlier
-            //    connection on this 4-tuple left behind were deleted by the nft rule when this one's SYN came;
-            //    no delete on this path: an nf_tables delete waits for an RCU grace period, ~10 ms.)
+            // 1. Nothing of this flow may enter or leave the origin's stack from here on. (The set holds no element
+            //    of this flow yet: one left by an earlier connection on this 4-tuple would have dropped this
+            //    connection's SYN. No delete on this path: an nf_tables delete waits for an RCU grace period, ~10 ms.)
             flows.AddHandedOut(flow);
             var afterNft = time.GetTimestamp();
 
@@ -67,30 +68,22 @@ internal sealed partial class HandoverCoordinator(
             dup = TcpRepair.Duplicate(connection.Socket!.SafeHandle);
             await QuiesceAsync(dup, cancellationToken).ConfigureAwait(false);
             TcpRepair.Freeze(dup);
-            var state = TcpRepair.Checkpoint(dup);
+            var checkpoint = TcpRepair.Checkpoint(dup);
             var info = TcpRepair.GetInfo(dup);
 
             // 3. The unconsumed stream: every byte the client sent that this node's app did not answer.
             var recorder = connection.Pipe!.Recorder;
-            var inUserSpace = checked((long)info.BytesReceived - state.RecvQueue.Length);
+            var inUserSpace = checked((long)info.BytesReceived - checkpoint.RecvQueue.Length);
             if (!await WaitForRecorderAsync(recorder, inUserSpace, cancellationToken).ConfigureAwait(false))
             {
                 return Abort(dup, flow, $"recorded {recorder.Observed} bytes, the socket delivered {inUserSpace}");
             }
-            state = state with { RecvQueue = Concat(recorder.Recorded.Span, state.RecvQueue.Span) };
+            checkpoint = checkpoint with { RecvQueue = Concat(recorder.Recorded.Span, checkpoint.RecvQueue.Span) };
+            var offer = new HandoverOffer(handoverId, _self, mechanism.Kind, flow, mechanism.Capture(connection, checkpoint));
             var checkpointed = time.GetTimestamp();
 
             // 4. Ask the target; a handover that may have been applied is never retried blindly.
-            var request = HandoverMessages.ToRequest(handoverId, _options, decision.NodeId!, flow, state);
-            if (_options.Mechanism == HandoverMechanism.Splice)
-            {
-                if (connection.SavedSyn is not { } syn)
-                {
-                    return Abort(dup, flow, "no saved SYN (TCP_SAVE_SYN) for the connection");
-                }
-                request.SavedSyn = Google.Protobuf.ByteString.CopyFrom(syn);
-            }
-            var answer = await control.HandOverAsync(decision.NodeId!, request, cancellationToken).ConfigureAwait(false);
+            var answer = await control.HandOverAsync(decision.NodeId!, offer, cancellationToken).ConfigureAwait(false);
             var answered = time.GetTimestamp();
             applied = answer.Applied;
             if (!applied)
@@ -103,7 +96,7 @@ internal sealed partial class HandoverCoordinator(
             connection.Pipe.Silencer.Silence();
             connection.HandedOut = true;
             telemetry.HandoverCompleted(
-                HandoverMechanism.Repair,
+                mechanism.Kind,
                 nft: time.GetElapsedTime(started, afterNft),
                 checkpoint: time.GetElapsedTime(afterNft, checkpointed),
                 roundTrip: time.GetElapsedTime(checkpointed, answered),
@@ -121,7 +114,8 @@ internal sealed partial class HandoverCoordinator(
         }
     }
 
-    private string? CheckEligible(HttpContext context, DtsConnectionFeature connection)
+    /// <summary>What every mechanism needs: plain HTTP/1.x, the head within the recording limit, nothing answered yet, ESTABLISHED.</summary>
+    private static string? CheckEligible(HttpContext context, DtsConnectionFeature connection)
     {
         if (connection.Socket is null || connection.Pipe is null)
         {
@@ -189,7 +183,7 @@ internal sealed partial class HandoverCoordinator(
         {
             flows.RemoveHandedOut(flow);
         }
-        telemetry.HandoverFailed(reason);
+        telemetry.HandoverFailed(mechanism.Kind, reason);
         Log.HandoverFailed(logger, flow, reason);
         return HandoverResult.Failed(reason);
     }
@@ -200,14 +194,5 @@ internal sealed partial class HandoverCoordinator(
         a.CopyTo(all);
         b.CopyTo(all.AsSpan(a.Length));
         return all;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventIds.HandedOver, LogLevel.Debug, "Handover {HandoverId}: {Flow} handed to {Target} in {Micros:F0} µs")]
-        public static partial void HandedOver(ILogger logger, string handoverId, FlowKey flow, string target, double micros);
-
-        [LoggerMessage(EventIds.HandoverFailed, LogLevel.Information, "Handover of {Flow} failed, the origin keeps it: {Reason}")]
-        public static partial void HandoverFailed(ILogger logger, FlowKey flow, string reason);
     }
 }

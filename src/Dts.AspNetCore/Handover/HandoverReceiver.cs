@@ -1,163 +1,104 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Dts.AspNetCore.Connections;
-using Dts.AspNetCore.Control;
-using Dts.AspNetCore.Flow;
-using Dts.AspNetCore.Splice;
+using Dts.AspNetCore.Mechanisms;
 using Dts.AspNetCore.Telemetry;
-using Dts.Core.Handover;
-using Dts.Core.Tcp;
-using Dts.Linux.Tcp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Dts.AspNetCore.Handover;
 
 /// <summary>
-/// The target's side of a handover: restore the socket (TCP_REPAIR), adopt it into Kestrel, and only then
-/// accept the flow in nft (<c>handed_in</c>). Each handover id is applied at most once; a cancelled id is
-/// never applied afterwards.
+/// The target's side of a handover, whatever the mechanism: applies each handover id at most once (through
+/// <see cref="IHandoverMechanism.ApplyAsync"/>), answers a duplicate delivery with the first answer, and stops
+/// an id the origin cancelled at its commit point (<see cref="HandoverCommitPoint"/>), so a cancelled id is never
+/// applied afterwards.
 /// </summary>
 internal sealed partial class HandoverReceiver(
     IOptions<DtsOptions> options,
-    FlowOwnership flows,
-    ConnectionAdopter adopter,
+    IHandoverMechanism mechanism,
+    HandoverArrivals arrivals,
     DtsTelemetry telemetry,
     TimeProvider time,
-    ILogger<HandoverReceiver> logger,
-    SpliceReceiver? splice = null)
+    ILogger<HandoverReceiver> logger)
 {
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(5);
 
-    /// <summary>How far ahead (ms ticks) a restored socket's TS clock starts.</summary>
-    private const uint TsMarginMs = 10;
     private readonly ConcurrentDictionary<string, Entry> _seen = new();
-    private readonly DtsOptions _options = options.Value;
+    private readonly TimeSpan _commitWithin = options.Value.HandoverTimeout / 2;
     private long _nextSweep;
 
-    public async Task<HandoverReply> ApplyAsync(HandoverRequest request)
+    /// <summary>Applies <paramref name="offer"/> once per handover id; a later delivery of the id gets the same answer.</summary>
+    public async Task<HandoverAnswer> ApplyAsync(HandoverOffer offer)
     {
         Sweep();
-        var entry = new Entry(time.GetUtcNow(), time.GetTimestamp());
-        var existing = _seen.GetOrAdd(request.HandoverId, entry);
+        var entry = NewEntry();
+        var existing = _seen.GetOrAdd(offer.HandoverId, entry);
         if (!ReferenceEquals(existing, entry))
         {
             // A duplicate: answer what the first delivery answered (or will answer).
-            return existing.Cancelled
-                ? new HandoverReply { Accepted = false, Reason = "cancelled" }
-                : await existing.Reply.Task.ConfigureAwait(false);
+            return existing.Commit.IsCancelled
+                ? HandoverAnswer.Refused("cancelled")
+                : await existing.Answer.Task.ConfigureAwait(false);
         }
-        HandoverReply reply;
+        HandoverAnswer answer;
         try
         {
-            reply = await ApplyAsyncCore(request, () => TryCommit(entry)).ConfigureAwait(false);
+            answer = await ApplyAsyncCore(offer, entry.Commit).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            reply = Refuse(request, ex.GetType().Name + ": " + ex.Message);
+            answer = Refuse(offer, ex.GetType().Name + ": " + ex.Message);
         }
-        entry.Reply.TrySetResult(reply);
-        return reply;
+        entry.Answer.TrySetResult(answer);
+        return answer;
     }
 
     /// <summary>
     /// The origin lost the answer and asks what happened. An apply that has not reached its commit point is
     /// stopped there (it undoes what it did and never commits); one that has committed is reported as applied.
-    /// Answers at once, whatever the apply is doing.
+    /// Answers at once, whatever the apply is doing. Returns true when the handover was applied.
     /// </summary>
-    public async Task<CancelReply> CancelAsync(CancelRequest request)
+    public async Task<bool> CancelAsync(string handoverId)
     {
-        var entry = new Entry(time.GetUtcNow(), time.GetTimestamp());
-        entry.TryCancel();
-        var existing = _seen.GetOrAdd(request.HandoverId, entry);
-        if (ReferenceEquals(existing, entry) || existing.TryCancel() || existing.Cancelled)
+        var entry = NewEntry();
+        entry.Commit.TryCancel();
+        var existing = _seen.GetOrAdd(handoverId, entry);
+        if (ReferenceEquals(existing, entry) || existing.Commit.TryCancel() || existing.Commit.IsCancelled)
         {
-            return new CancelReply { WasApplied = false };
+            return false;
         }
         // Committed: the apply's outcome is decided; wait for its last steps.
-        var reply = await existing.Reply.Task.ConfigureAwait(false);
-        return new CancelReply { WasApplied = reply.Accepted };
+        var answer = await existing.Answer.Task.ConfigureAwait(false);
+        return answer.Accepted;
     }
 
-    private async Task<HandoverReply> ApplyAsyncCore(HandoverRequest request, Func<bool> commit)
+    private async Task<HandoverAnswer> ApplyAsyncCore(HandoverOffer offer, HandoverCommitPoint commit)
     {
-        if (!string.Equals(request.Mechanism, _options.Mechanism.ToString(), StringComparison.Ordinal))
+        if (offer.Mechanism != mechanism.Kind)
         {
-            return Refuse(request, $"mechanism {request.Mechanism} but this node runs {_options.Mechanism}");
+            return Refuse(offer, $"mechanism {offer.Mechanism} but this node runs {mechanism.Kind}");
         }
-        if (request.Repair is null)
+        if (!arrivals.IsReady)
         {
-            return Refuse(request, "no TCP state");
+            return Refuse(offer, "the VIP listener is not bound");
         }
-        if (!adopter.IsReady)
+        var result = await mechanism.ApplyAsync(offer, commit).ConfigureAwait(false);
+        if (!result.Accepted)
         {
-            return Refuse(request, "the VIP listener is not bound");
+            return Refuse(offer, result.Reason);
         }
-        if (_options.Mechanism == HandoverMechanism.Splice)
-        {
-            if (splice is null)
-            {
-                return Refuse(request, "Splice is not set up on this node");
-            }
-            var spliceStarted = time.GetTimestamp();
-            var (accepted, reason) = await splice.ApplyAsync(request, HandoverMessages.FlowOf(request), commit).ConfigureAwait(false);
-            if (!accepted)
-            {
-                return Refuse(request, reason);
-            }
-            telemetry.HandoverReceived(time.GetElapsedTime(spliceStarted), TimeSpan.Zero);
-            return new HandoverReply { Accepted = true };
-        }
-
-        var started = time.GetTimestamp();
-        var flow = HandoverMessages.FlowOf(request);
-        // The TS clock is restored a little ahead: the kernel stamps segments from a cached clock that can be a
-        // tick behind the one TCP_TIMESTAMP read, and a TSval one tick older than the origin's last one would be
-        // dropped by the client's PAWS check (RFC 7323 §5). A forward jump is harmless.
-        var checkpoint = HandoverMessages.StateOf(request.Repair);
-        var state = checkpoint with { TsVal = checkpoint.TsVal + TsMarginMs };
-        System.Net.Sockets.Socket socket;
-        try
-        {
-            socket = TcpRepair.Restore(state, flow.Local, flow.Client);
-        }
-        catch (Exception ex)
-        {
-            return Refuse(request, "restore failed: " + ex.Message);
-        }
-        var restored = time.GetTimestamp();
-
-        try
-        {
-            if (!commit())
-            {
-                throw new InvalidOperationException("cancelled by the origin, or too late to commit");
-            }
-            flows.AddHandedIn(flow);
-            if (!adopter.TryAdopt(socket, new AdoptedConnectionInfo(request.OriginNode, request.HandoverId)))
-            {
-                throw new InvalidOperationException("Kestrel did not take the connection");
-            }
-        }
-        catch (Exception ex)
-        {
-            // Close without a sound (back into repair mode first) and give the flow back to the origin.
-            TcpRepair.Freeze(socket.SafeHandle);
-            socket.Dispose();
-            flows.RemoveHandedIn(flow);
-            return Refuse(request, ex.Message);
-        }
-        var done = time.GetTimestamp();
-        telemetry.HandoverReceived(time.GetElapsedTime(started, restored), time.GetElapsedTime(restored, done));
-        Log.Adopted(logger, request.HandoverId, flow, request.OriginNode);
-        return new HandoverReply { Accepted = true };
+        telemetry.HandoverReceived(mechanism.Kind, result.Restore, result.Adopt);
+        Log.Adopted(logger, offer.HandoverId, offer.Flow, offer.OriginNode);
+        return HandoverAnswer.Applied;
     }
 
-    private HandoverReply Refuse(HandoverRequest request, string reason)
+    private HandoverAnswer Refuse(HandoverOffer offer, string reason)
     {
-        Log.Refused(logger, request.HandoverId, request.OriginNode, reason);
-        return new HandoverReply { Accepted = false, Reason = reason };
+        Log.Refused(logger, offer.HandoverId, offer.OriginNode, reason);
+        return HandoverAnswer.Refused(reason);
     }
+
+    private Entry NewEntry() => new(time.GetUtcNow(), new HandoverCommitPoint(time, _commitWithin));
 
     /// <summary>Forgets handover ids older than <see cref="Remember"/>; runs at most once a second.</summary>
     private void Sweep()
@@ -178,42 +119,13 @@ internal sealed partial class HandoverReceiver(
         }
     }
 
-    /// <summary>
-    /// One handover id: Pending until the apply commits (the irreversible step) or a cancel stops it, whichever
-    /// comes first (a compare-and-swap decides).
-    /// </summary>
-    private sealed class Entry(DateTimeOffset created, long receivedTimestamp)
+    /// <summary>One handover id: its commit point and the answer its first delivery gave.</summary>
+    private sealed class Entry(DateTimeOffset created, HandoverCommitPoint commit)
     {
-        private const int Pending = 0, Committed = 1, CancelledState = 2;
-        private int _state;
-
         public DateTimeOffset Created { get; } = created;
 
-        public long ReceivedTimestamp { get; } = receivedTimestamp;
+        public HandoverCommitPoint Commit { get; } = commit;
 
-        public bool Cancelled => Volatile.Read(ref _state) == CancelledState;
-
-        public bool TryCommit() => Interlocked.CompareExchange(ref _state, Committed, Pending) == Pending;
-
-        public bool TryCancel() => Interlocked.CompareExchange(ref _state, CancelledState, Pending) == Pending;
-
-        public TaskCompletionSource<HandoverReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>
-    /// The target's commit point. False when the origin cancelled, or when half the handover timeout has passed
-    /// since the request arrived: the origin decides only after the whole timeout, so a target that commits
-    /// late could otherwise own a flow the origin has already taken back.
-    /// </summary>
-    private bool TryCommit(Entry entry) =>
-        time.GetElapsedTime(entry.ReceivedTimestamp) < _options.HandoverTimeout / 2 ? entry.TryCommit() : entry.TryCancel() && false;
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventIds.Adopted, LogLevel.Debug, "Handover {HandoverId}: adopted {Flow} from {Origin}")]
-        public static partial void Adopted(ILogger logger, string handoverId, FlowKey flow, string origin);
-
-        [LoggerMessage(EventIds.Refused, LogLevel.Warning, "Handover {HandoverId} from {Origin} refused: {Reason}")]
-        public static partial void Refused(ILogger logger, string handoverId, string origin, string reason);
+        public TaskCompletionSource<HandoverAnswer> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -3,8 +3,7 @@ using Dts.AspNetCore;
 using Dts.AspNetCore.Configuration;
 using Dts.AspNetCore.Control;
 using Dts.AspNetCore.Dispatch;
-using Dts.AspNetCore.Splice;
-using Dts.Core.Handover;
+using Dts.AspNetCore.Mechanisms;
 using Dts.AspNetCore.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -21,7 +20,8 @@ public static class DtsApplicationBuilderExtensions
     /// service on <c>Dts:ControlPort</c>, <c>GET /dts/health</c>, <c>GET /dts/stats</c>
     /// (<see cref="DtsStats"/> as JSON) and <c>GET /dts/peers</c> (each peer's reachability and control-channel
     /// round trip in µs). Validates the <c>Dts</c> and <c>ReverseProxy</c> sections now and
-    /// throws <see cref="OptionsValidationException"/> listing every problem.
+    /// throws <see cref="OptionsValidationException"/> listing every problem. With <c>Dts:Enabled=false</c> it
+    /// adds nothing.
     /// </summary>
     public static WebApplication UseDts(this WebApplication app)
     {
@@ -41,10 +41,7 @@ public static class DtsApplicationBuilderExtensions
         app.MapGrpcService<ControlService>().RequireHost($"*:{options.ControlPort}");
         app.MapGet("/dts/health", () => Results.Text("ok"));
         app.MapGet("/dts/peers", async (ControlChannel channel, CancellationToken ct) => Results.Json(await channel.PingPeersAsync(ct)));
-        app.MapGet("/dts/stats", (DtsTelemetry telemetry, SpliceEngine splice) => Results.Json(telemetry.Snapshot() with
-        {
-            Splice = options.Mechanism == HandoverMechanism.Splice ? splice.Snapshot() : null,
-        }));
+        app.MapGet("/dts/stats", (DtsTelemetry telemetry, IHandoverMechanism mechanism) => Results.Json(mechanism.AddStats(telemetry.Snapshot())));
         return app;
     }
 }

@@ -23,7 +23,7 @@ internal sealed class DtsTelemetry
     {
         _node = options.Value.NodeId;
         var meter = meters.Create("Dts");
-        _handovers = meter.CreateCounter<long>("dts.handovers", "{handover}", "Handovers by direction (out, in) and result.");
+        _handovers = meter.CreateCounter<long>("dts.handovers", "{handover}", "Handovers by direction (out, in), result (ok, failed) and mechanism (Repair, Splice).");
         _fallbacks = meter.CreateCounter<long>("dts.fallbacks", "{request}", "Requests served by a fallback (proxy, local, reject) instead of a handover.");
         _served = meter.CreateCounter<long>("dts.requests.served", "{request}", "Requests this node's app served.");
         _duration = meter.CreateHistogram<double>("dts.handover.duration", "s", "Origin-side duration of a successful handover.");
@@ -67,23 +67,23 @@ internal sealed class DtsTelemetry
         }
     }
 
-    public void HandoverReceived(TimeSpan restore, TimeSpan adopt)
+    public void HandoverReceived(HandoverMechanism mechanism, TimeSpan restore, TimeSpan adopt)
     {
         Interlocked.Increment(ref _handedIn);
         Phase("restore", restore);
         Phase("adopt", adopt);
         if (_handovers.Enabled)
         {
-            _handovers.Add(1, new("direction", "in"), new("result", "ok"));
+            _handovers.Add(1, new("direction", "in"), new("result", "ok"), new("mechanism", mechanism.ToString()));
         }
     }
 
-    public void HandoverFailed(string reason)
+    public void HandoverFailed(HandoverMechanism mechanism, string reason)
     {
         Interlocked.Increment(ref _failed);
         if (_handovers.Enabled)
         {
-            _handovers.Add(1, new("direction", "out"), new("result", "failed"));
+            _handovers.Add(1, new("direction", "out"), new("result", "failed"), new("mechanism", mechanism.ToString()));
         }
     }
 

@@ -1,9 +1,12 @@
 using System.Diagnostics.Metrics;
+using System.Net;
 using Dts.AspNetCore.Connections;
-using Dts.AspNetCore.Control;
 using Dts.AspNetCore.Flow;
 using Dts.AspNetCore.Handover;
+using Dts.AspNetCore.Mechanisms.Repair;
 using Dts.AspNetCore.Telemetry;
+using Dts.Core.Handover;
+using Dts.Core.Tcp;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -18,13 +21,14 @@ public sealed class HandoverReceiverTests : IDisposable
 {
     private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly HandoverReceiver _receiver;
-    private readonly ConnectionAdopter _adopter = new(NullLoggerFactory.Instance);
+    private readonly HandoverArrivals _arrivals = new(NullLoggerFactory.Instance);
 
     public HandoverReceiverTests()
     {
         var options = Options.Create(new DtsOptions { NodeId = "n3", Vip = "198.18.0.100" });
+        var flows = new FlowOwnership(options, Options.Create(new FlowMarkOptions()), TimeProvider.System);
         _receiver = new HandoverReceiver(
-            options, new FlowOwnership(options, TimeProvider.System), _adopter,
+            options, new RepairMechanism(flows, _arrivals, TimeProvider.System), _arrivals,
             new DtsTelemetry(_meters.GetRequiredService<IMeterFactory>(), options),
             TimeProvider.System, NullLogger<HandoverReceiver>.Instance);
     }
@@ -32,10 +36,10 @@ public sealed class HandoverReceiverTests : IDisposable
     [Fact]
     public async Task ApplyAsync_SameIdTwice_AnswersTheFirstReplyAgain()
     {
-        var request = Request("a1", mechanism: "Splice");
+        var request = Offer("a1", HandoverMechanism.Splice);
 
         var first = await _receiver.ApplyAsync(request);
-        var second = await _receiver.ApplyAsync(Request("a1", mechanism: "Repair"));
+        var second = await _receiver.ApplyAsync(Offer("a1", HandoverMechanism.Repair));
 
         Assert.False(first.Accepted);
         Assert.Contains("mechanism Splice", first.Reason);
@@ -46,10 +50,10 @@ public sealed class HandoverReceiverTests : IDisposable
     [Fact]
     public async Task CancelAsync_BeforeApply_RefusesTheLaterApply()
     {
-        var cancel = await _receiver.CancelAsync(new CancelRequest { HandoverId = "c1" });
-        var apply = await _receiver.ApplyAsync(Request("c1", mechanism: "Repair"));
+        var cancel = await _receiver.CancelAsync("c1");
+        var apply = await _receiver.ApplyAsync(Offer("c1", HandoverMechanism.Repair));
 
-        Assert.False(cancel.WasApplied);
+        Assert.False(cancel);
         Assert.False(apply.Accepted);
         Assert.Equal("cancelled", apply.Reason);
     }
@@ -57,28 +61,29 @@ public sealed class HandoverReceiverTests : IDisposable
     [Fact]
     public async Task CancelAsync_AfterARefusedApply_ReportsNotApplied()
     {
-        await _receiver.ApplyAsync(Request("r1", mechanism: "Repair")); // refused: no VIP listener bound
+        var apply = await _receiver.ApplyAsync(Offer("r1", HandoverMechanism.Repair)); // refused: no VIP listener bound
 
-        var cancel = await _receiver.CancelAsync(new CancelRequest { HandoverId = "r1" });
+        var cancel = await _receiver.CancelAsync("r1");
 
-        Assert.False(cancel.WasApplied);
+        Assert.Equal("the VIP listener is not bound", apply.Reason);
+        Assert.False(cancel);
     }
 
-    private static HandoverRequest Request(string id, string mechanism) => new()
-    {
-        HandoverId = id,
-        OriginNode = "n1",
-        Mechanism = mechanism,
-        ClientAddress = Google.Protobuf.ByteString.CopyFrom([198, 19, 0, 2]),
-        ClientPort = 40000,
-        LocalAddress = Google.Protobuf.ByteString.CopyFrom([198, 18, 0, 100]),
-        LocalPort = 80,
-        Repair = new RepairState(),
-    };
+    private static HandoverOffer Offer(string id, HandoverMechanism mechanism) => new(
+        id,
+        "n1",
+        mechanism,
+        new FlowKey(new IPEndPoint(new IPAddress([198, 19, 0, 2]), 40000), new IPEndPoint(new IPAddress([198, 18, 0, 100]), 80)),
+        new HandoverState(new TcpRepairState
+        {
+            SendSeq = default, RecvSeq = default, SendQueue = default, RecvQueue = default,
+            Mss = 1460, SndWscale = 0, RcvWscale = 0, WindowScaling = false, SackPermitted = false, Timestamps = false, TsVal = 0,
+            Window = default,
+        }, default));
 
     public void Dispose()
     {
-        _adopter.Dispose();
+        _arrivals.Dispose();
         _meters.Dispose();
     }
 }

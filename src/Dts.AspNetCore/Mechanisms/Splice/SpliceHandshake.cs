@@ -1,13 +1,14 @@
+using Dts.AspNetCore.Handover;
 using Dts.Core.Packets;
 using Dts.Core.Splice;
 using Dts.Core.Tcp;
 
-namespace Dts.AspNetCore.Splice;
+namespace Dts.AspNetCore.Mechanisms.Splice;
 
 /// <summary>
 /// One synthetic handshake in progress on the target: what the NFQUEUE handler saw of the target's own
 /// packets for the flow (its SYN-ACK, then its ACKs of the injected bytes). Nothing of the flow reaches the
-/// wire while it exists. Guarded by the engine's lock.
+/// wire while it exists. Guarded by the lock of <see cref="SpliceFlows"/>.
 /// </summary>
 internal sealed class SpliceHandshake
 {
@@ -21,8 +22,8 @@ internal sealed class SpliceHandshake
 
     private readonly TaskCompletionSource<bool> _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The rules to arm, the end of the injected stream, and the receiver's commit point (set by <see cref="SpliceEngine.Prepare"/>).</summary>
-    public (SpliceRules Rules, SeqNum End, Func<bool> Commit)? Pending { get; set; }
+    /// <summary>The rules to arm, the end of the injected stream, and the handover's commit point (set by <see cref="SpliceFlows.Prepare"/>).</summary>
+    public (SpliceRules Rules, SeqNum End, HandoverCommitPoint Commit)? Pending { get; set; }
 
     /// <summary>True once the packet path committed and armed the flow, false once it refused or the receiver withdrew.</summary>
     public Task<bool> Decided => _decided.Task;
@@ -44,8 +45,31 @@ internal sealed class SpliceHandshake
     /// <summary>Waits until the target acknowledges more (or <paramref name="timeout"/> passes); no polling.</summary>
     public Task WaitForProgressAsync(TimeSpan timeout) => _progress.WaitAsync(timeout);
 
-    /// <summary>Records an egress packet of the flow (target → client); called on the NFQUEUE thread.</summary>
-    public void ObserveEgress(Span<byte> ipPacket)
+    /// <summary>
+    /// Records an egress packet of the flow (target → client) and, once the target has acknowledged the whole
+    /// injected stream, takes the handover's commit point: true, with the rules to arm, when the flow may be armed
+    /// now; false while the handshake goes on, or when the commit point can't be taken (the origin cancelled, or it
+    /// is too late), which decides the handshake against arming. Called on the NFQUEUE thread.
+    /// </summary>
+    public bool TryCommit(Span<byte> ipPacket, out SpliceRules rules)
+    {
+        ObserveEgress(ipPacket);
+        rules = default!;
+        if (Pending is not { } pending || !HasAck || Acked < pending.End)
+        {
+            return false;
+        }
+        if (!pending.Commit.TryCommit())
+        {
+            TryDecide(false);
+            return false;
+        }
+        rules = pending.Rules;
+        return true;
+    }
+
+    /// <summary>Records an egress packet of the flow (target → client).</summary>
+    private void ObserveEgress(Span<byte> ipPacket)
     {
         if (!Ipv4Header.TryRead(ipPacket, out var ip) || !TcpHeader.TryRead(ip.Payload, out var tcp))
         {

@@ -1,25 +1,26 @@
 using System.Buffers.Binary;
 using Dts.AspNetCore.Connections;
-using Dts.AspNetCore.Control;
 using Dts.AspNetCore.Flow;
 using Dts.AspNetCore.Handover;
-using Dts.AspNetCore.Telemetry;
 using Dts.Core.Packets;
 using Dts.Core.Splice;
 using Dts.Core.Tcp;
 using Microsoft.Extensions.Logging;
 
-namespace Dts.AspNetCore.Splice;
+namespace Dts.AspNetCore.Mechanisms.Splice;
 
 /// <summary>
 /// The target's side of a <c>Splice</c> handover: replay the client's SYN into this node's own stack, steal
 /// the SYN-ACK, compute Δseq/Δts, inject the handshake ACK carrying the unconsumed bytes (within the window
-/// the target announces), and arm the translator. The app then accepts the connection from its ordinary
-/// listen socket. On any failure nothing of the flow ever reaches the client.
+/// the target announces), and let the packet path commit and arm the translator. Kestrel then accepts the
+/// connection from the VIP listener, which knows it arrived by handover (<see cref="HandoverArrivals.Expect"/>).
+/// On any failure nothing of the flow ever reaches the client.
 /// </summary>
 internal sealed partial class SpliceReceiver(
     SpliceEngine engine,
+    SpliceFlows spliced,
     FlowOwnership flows,
+    HandoverArrivals arrivals,
     TimeProvider time,
     ILogger<SpliceReceiver> logger)
 {
@@ -32,15 +33,21 @@ internal sealed partial class SpliceReceiver(
     /// </summary>
     private const uint TsMarginMs = 1000;
 
-    /// <param name="commit">The receiver's commit point: false means the origin cancelled (or it is too late) and nothing may be armed.</param>
-    public async Task<(bool Accepted, string Reason)> ApplyAsync(HandoverRequest request, FlowKey flow, Func<bool> commit)
+    /// <param name="offer">The origin's offer: its checkpoint and the client's saved SYN.</param>
+    /// <param name="commit">
+    /// The handover's commit point, taken by the packet path when the target's stack has acknowledged the whole
+    /// injected stream (<see cref="SpliceFlows.Prepare"/>); when it can't be taken (the origin cancelled, or it
+    /// is too late) nothing is armed.
+    /// </param>
+    public async Task<(bool Accepted, string Reason)> ApplyAsync(HandoverOffer offer, HandoverCommitPoint commit)
     {
         if (!engine.IsRunning)
         {
             return (false, "the Splice engine is not running");
         }
-        var origin = HandoverMessages.StateOf(request.Repair);
-        if (!SplicePackets.TryPrepareSyn(request.SavedSyn.Span, origin.SackPermitted, origin.Timestamps, origin.WindowScaling, out var syn)
+        var flow = offer.Flow;
+        var origin = offer.State.Tcp;
+        if (!SplicePackets.TryPrepareSyn(offer.State.SavedSyn.Span, origin.SackPermitted, origin.Timestamps, origin.WindowScaling, out var syn)
             || !Ipv4Header.TryRead(syn, out var synIp) || !TcpHeader.TryRead(synIp.Payload, out var synTcp)
             || synTcp.SourcePort != flow.Client.Port || !TcpSynOptions.TryParse(synTcp, out var synOptions))
         {
@@ -51,14 +58,14 @@ internal sealed partial class SpliceReceiver(
         var vipBytes = flow.Local.Address.GetAddressBytes();
         var key = SpliceFlowKey.FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(clientBytes), (ushort)flow.Client.Port, (ushort)flow.Local.Port);
 
-        var handshake = engine.BeginHandshake(key);
+        var handshake = spliced.BeginHandshake(key);
         var armed = false;
         var handedIn = false;
         var next = clientIsn + 1;
         SpliceHandshake.SynAck? synAck = null;
         try
         {
-            flows.AddSpliced(flow);
+            flows.AddMarked(flow);
             // Taken in before the SYN: this clears a handed_out an earlier connection on this client port left
             // here, which would drop this node's own SYN-ACK in the output chain; and the client's packets then
             // reach the queue (which drops them until the flow is armed) instead of the hash rule, so nothing is
@@ -73,14 +80,14 @@ internal sealed partial class SpliceReceiver(
                 return (false, mismatch);
             }
             var targetWscale = synAck.Value.Options.WindowScale ?? 0;
-            engine.Configure(handshake, targetWscale);
+            spliced.Configure(handshake, targetWscale);
             var rules = SpliceRules.Create(
                 origin.SendSeq, synAck.Value.Isn + 1,
                 new SeqNum(origin.TsVal + TsMarginMs), new SeqNum(synAck.Value.TsVal ?? 0),
                 targetWscale, origin.WindowScaling ? origin.RcvWscale : (byte)0);
 
-            engine.Prepare(handshake, rules, clientIsn + 1 + origin.RecvQueue.Length, commit);
-            engine.ExpectArrival(flow, new AdoptedConnectionInfo(request.OriginNode, request.HandoverId));
+            spliced.Prepare(handshake, rules, clientIsn + 1 + origin.RecvQueue.Length, commit);
+            arrivals.Expect(flow, new AdoptedConnectionInfo(offer.OriginNode, offer.HandoverId));
             var window = (ushort)Math.Min(ushort.MaxValue, origin.WindowScaling ? origin.Window.snd_wnd >> origin.SndWscale : origin.Window.snd_wnd);
             (uint, uint)? timestamps = origin.Timestamps && synOptions.Timestamps is { } ts && synAck.Value.TsVal is { } tsEcr
                 ? (ts.Value.Value, tsEcr) : null;
@@ -96,7 +103,7 @@ internal sealed partial class SpliceReceiver(
         }
         catch (TimeoutException)
         {
-            if (synAck is not null && engine.Withdraw(key, handshake))
+            if (synAck is not null && spliced.Withdraw(key, handshake))
             {
                 // The packet path armed the flow at the last moment: it is ours.
                 armed = true;
@@ -110,8 +117,8 @@ internal sealed partial class SpliceReceiver(
             {
                 // The flow stays marked: nothing of the half-made connection passes (fail closed); an RST
                 // from "the client" makes this node's stack forget it.
-                engine.Withdraw(key, handshake);
-                engine.ForgetArrival(flow);
+                spliced.Withdraw(key, handshake);
+                arrivals.Forget(flow);
                 if (handedIn)
                 {
                     // The origin keeps the connection: give the flow back (the mark stays; the queue drops).
@@ -124,7 +131,7 @@ internal sealed partial class SpliceReceiver(
                         next, s.Isn + 1, 0, null, default, TcpFlags.Rst);
                     engine.Injector.Send(rst);
                 }
-                Log.Refused(logger, request.HandoverId, flow);
+                Log.Refused(logger, offer.HandoverId, flow);
             }
         }
     }
@@ -166,7 +173,7 @@ internal sealed partial class SpliceReceiver(
                 engine.Injector.Send(probe);
                 probed = true;
             }
-            var (hasAck, _, windowEdge) = engine.Progress(handshake);
+            var (hasAck, _, windowEdge) = spliced.Progress(handshake);
             if (handshake.Decided.IsCompleted)
             {
                 return next;
@@ -200,11 +207,5 @@ internal sealed partial class SpliceReceiver(
             return $"window scaling: origin {origin.WindowScaling}, target {target.WindowScale is not null}";
         }
         return null;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventIds.SpliceRefused, LogLevel.Information, "Splice handover {HandoverId} of {Flow} not applied")]
-        public static partial void Refused(ILogger logger, string handoverId, FlowKey flow);
     }
 }

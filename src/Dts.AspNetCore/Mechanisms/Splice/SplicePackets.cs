@@ -1,7 +1,7 @@
 using Dts.Core.Packets;
 using Dts.Core.Tcp;
 
-namespace Dts.AspNetCore.Splice;
+namespace Dts.AspNetCore.Mechanisms.Splice;
 
 /// <summary>
 /// Builds the packets the target injects "from the client" (RFC 791 / RFC 9293 §3.1 layouts): the replayed

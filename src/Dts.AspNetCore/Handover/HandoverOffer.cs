@@ -1,0 +1,15 @@
+using Dts.Core.Handover;
+using Dts.Core.Tcp;
+
+namespace Dts.AspNetCore.Handover;
+
+/// <summary>
+/// One handover as the origin offers it to the target (ARCHITECTURE §3, "Handover" step 2): the domain's
+/// form of the control channel's <c>HandoverRequest</c>, which only <c>Control/</c> maps to and from protobuf.
+/// </summary>
+/// <param name="HandoverId">Unique per handover (32 hex digits); the target applies an id at most once.</param>
+/// <param name="OriginNode">The node that accepted the connection (its <c>Dts:NodeId</c>).</param>
+/// <param name="Mechanism">The origin's <c>Dts:Mechanism</c>; a target running another one refuses.</param>
+/// <param name="Flow">The connection's 4-tuple, client and VIP endpoints.</param>
+/// <param name="State">What the origin captured of the connection.</param>
+internal sealed record HandoverOffer(string HandoverId, string OriginNode, HandoverMechanism Mechanism, FlowKey Flow, HandoverState State);
