@@ -1,8 +1,8 @@
-using Dts.AspNetCore.Splice;
+using Dts.AspNetCore.Mechanisms.Splice;
 using Dts.Core.Packets;
 using Dts.Core.Tcp;
 
-namespace Dts.AspNetCore.Tests.Splice;
+namespace Dts.AspNetCore.Tests.Mechanisms.Splice;
 
 public class SplicePacketsTests
 {
