@@ -13,6 +13,7 @@ internal sealed class RecordingPipeReader(PipeReader inner, int limit) : PipeRea
     private readonly ArrayBufferWriter<byte> _recorded = new(4096);
     private ReadOnlySequence<byte> _lastBuffer;
     private long _consumed;
+    private long _end = long.MaxValue;
     private bool _recording = true;
 
     /// <summary>True when more than the limit arrived before the dispatch decision.</summary>
@@ -23,6 +24,12 @@ internal sealed class RecordingPipeReader(PipeReader inner, int limit) : PipeRea
 
     /// <summary>Every byte recorded so far (valid until the next read).</summary>
     public ReadOnlyMemory<byte> Recorded => _recorded.WrittenMemory;
+
+    /// <summary>
+    /// Records no byte past absolute offset <paramref name="end"/> (bytes from the connection's start), and never
+    /// overflows because of later ones: the handover's checkpoint fixed which bytes it needs from user space.
+    /// </summary>
+    public void RecordUpTo(long end) => _end = end;
 
     public void StopRecording()
     {
@@ -89,6 +96,10 @@ internal sealed class RecordingPipeReader(PipeReader inner, int limit) : PipeRea
             return;
         }
         var fresh = buffer.Slice(known);
+        if (_recorded.WrittenCount + fresh.Length > _end)
+        {
+            fresh = fresh.Slice(0, Math.Max(0, _end - _recorded.WrittenCount));
+        }
         if (_recorded.WrittenCount + fresh.Length > limit)
         {
             Overflowed = true;

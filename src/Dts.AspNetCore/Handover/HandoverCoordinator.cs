@@ -6,6 +6,7 @@ using Dts.AspNetCore.Flow;
 using Dts.AspNetCore.Mechanisms;
 using Dts.AspNetCore.Telemetry;
 using Dts.Core.Tcp;
+using Dts.Linux;
 using Dts.Linux.Tcp;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -64,35 +65,67 @@ internal sealed partial class HandoverCoordinator(
             flows.AddHandedOut(flow);
             var afterNft = time.GetTimestamp();
 
-            // 2. Let the transport drain the kernel's receive queue into Kestrel's pipe, then freeze.
+            // 2. Let the transport drain the kernel's receive queue into Kestrel's pipe.
             dup = TcpRepair.Duplicate(connection.Socket!.SafeHandle);
             await QuiesceAsync(dup, cancellationToken).ConfigureAwait(false);
-            TcpRepair.Freeze(dup);
-            var checkpoint = TcpRepair.Checkpoint(dup);
-            var info = TcpRepair.GetInfo(dup);
 
-            // 3. The unconsumed stream: every byte the client sent that this node's app did not answer.
+            // 3. Checkpoint inside a freeze no longer than its syscalls. Kestrel's transport calls recv() again
+            //    after every flush, and recv() on a socket in repair mode fails with EPERM, which Kestrel takes for
+            //    a broken connection and aborts it (its FIN queued): a freeze held across the round trip made a
+            //    handover that failed lose the connection instead of falling back. Thawed, the socket changes
+            //    nothing the target restores: handed_out drops its segments both ways, and the app writes nothing
+            //    until the dispatch is decided.
+            TcpRepair.Freeze(dup);
+            TcpRepairState checkpoint;
+            TcpInfo info;
+            try
+            {
+                checkpoint = TcpRepair.Checkpoint(dup);
+                info = TcpRepair.GetInfo(dup);
+            }
+            finally
+            {
+                TcpRepair.Thaw(dup);
+            }
+            if (info.State != TcpSocketState.Established)
+            {
+                return Abort(flow, $"TCP state {info.State} at the checkpoint");
+            }
+
+            // 4. The unconsumed stream: every byte the client sent that this node's app did not answer — what the
+            //    transport had taken from the kernel before the checkpoint (it may take the rest meanwhile: those
+            //    bytes travel in the checkpoint's receive queue), then that queue.
             var recorder = connection.Pipe!.Recorder;
             var inUserSpace = checked((long)info.BytesReceived - checkpoint.RecvQueue.Length);
+            recorder.RecordUpTo(inUserSpace);
             if (!await WaitForRecorderAsync(recorder, inUserSpace, cancellationToken).ConfigureAwait(false))
             {
-                return Abort(dup, flow, $"recorded {recorder.Observed} bytes, the socket delivered {inUserSpace}");
+                return Abort(flow, $"recorded {recorder.Observed} bytes, the socket delivered {inUserSpace}");
             }
-            checkpoint = checkpoint with { RecvQueue = Concat(recorder.Recorded.Span, checkpoint.RecvQueue.Span) };
+            checkpoint = checkpoint with { RecvQueue = Concat(recorder.Recorded.Span[..checked((int)inUserSpace)], checkpoint.RecvQueue.Span) };
             var offer = new HandoverOffer(handoverId, _self, mechanism.Kind, flow, mechanism.Capture(connection, checkpoint));
             var checkpointed = time.GetTimestamp();
 
-            // 4. Ask the target; a handover that may have been applied is never retried blindly.
-            var answer = await control.HandOverAsync(decision.NodeId!, offer, cancellationToken).ConfigureAwait(false);
+            // 5. Ask the target. From here on only its answer (or, when that is lost, the Cancel query) decides: a
+            //    client that aborts meanwhile must not make the origin take back a flow the target may commit.
+            var answer = await control.HandOverAsync(decision.NodeId!, offer, CancellationToken.None).ConfigureAwait(false);
             var answered = time.GetTimestamp();
             applied = answer.Applied;
             if (!applied)
             {
-                return Abort(dup, flow, answer.Reason);
+                return Abort(flow, answer.Reason);
             }
 
-            // 5. The target owns the flow: silence Kestrel's output; the socket stays in repair mode, so its
-            //    close sends nothing.
+            // 6. The target owns the flow: silence Kestrel's output and put the socket back in repair mode, so its
+            //    close sends nothing (its segments are dropped by handed_out anyway).
+            try
+            {
+                TcpRepair.Freeze(dup);
+            }
+            catch (LinuxSocketException)
+            {
+                // Not silent then, but handed_out drops whatever the close sends.
+            }
             connection.Pipe.Silencer.Silence();
             connection.HandedOut = true;
             telemetry.HandoverCompleted(
@@ -106,7 +139,7 @@ internal sealed partial class HandoverCoordinator(
         }
         catch (Exception ex) when (!applied)
         {
-            return Abort(dup, flow, ex.GetType().Name + ": " + ex.Message);
+            return Abort(flow, ex.GetType().Name + ": " + ex.Message);
         }
         finally
         {
@@ -157,11 +190,11 @@ internal sealed partial class HandoverCoordinator(
         while (true)
         {
             var observed = recorder.Peek();
-            if (observed == expected && !recorder.Overflowed)
+            if (observed >= expected && !recorder.Overflowed)
             {
                 return true;
             }
-            if (observed > expected || recorder.Overflowed || time.GetTimestamp() >= until)
+            if (recorder.Overflowed || time.GetTimestamp() >= until)
             {
                 return false;
             }
@@ -170,19 +203,10 @@ internal sealed partial class HandoverCoordinator(
         }
     }
 
-    private HandoverResult Abort(SafeSocketHandle? dup, FlowKey flow, string reason)
+    /// <summary>The origin keeps the connection: the socket is live (it is frozen only around the checkpoint), the flow's segments pass again.</summary>
+    private HandoverResult Abort(FlowKey flow, string reason)
     {
-        try
-        {
-            if (dup is not null && !dup.IsInvalid && !dup.IsClosed)
-            {
-                TcpRepair.Thaw(dup);
-            }
-        }
-        finally
-        {
-            flows.RemoveHandedOut(flow);
-        }
+        flows.RemoveHandedOut(flow);
         telemetry.HandoverFailed(mechanism.Kind, reason);
         Log.HandoverFailed(logger, flow, reason);
         return HandoverResult.Failed(reason);
