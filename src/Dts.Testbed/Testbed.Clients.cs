@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Dts.Testbed.Namespaces;
+using Dts.Linux;
+using Dts.Linux.Namespaces;
 using Dts.Testbed.Processes;
 
 namespace Dts.Testbed;
@@ -21,10 +22,13 @@ public sealed partial class Testbed
         CommandRunner.RunAsync("ip", ["netns", "exec", namespaceName, file, .. args], timeout, cancellationToken);
 
     /// <summary>Creates a socket that lives in namespace <paramref name="namespaceName"/> (bind/connect happen there).</summary>
-    /// <exception cref="FileNotFoundException">The namespace does not exist.</exception>
-    /// <exception cref="IOException">Entering the namespace failed.</exception>
-    public Socket CreateSocket(string namespaceName, AddressFamily family, SocketType type, ProtocolType protocol) =>
-        NamespaceSockets.Create(namespaceName, family, type, protocol);
+    /// <exception cref="LinuxSocketException">The namespace does not exist (ENOENT) or entering it failed.</exception>
+    /// <exception cref="SocketException">The socket could not be created.</exception>
+    public Socket CreateSocket(string namespaceName, AddressFamily family, SocketType type, ProtocolType protocol)
+    {
+        using var ns = NetworkNamespace.Open(namespaceName);
+        return ns.CreateSocket(family, type, protocol);
+    }
 
     /// <summary>
     /// An <see cref="HttpClient"/> whose connections are made from the client namespace (so they go through the
@@ -39,7 +43,7 @@ public sealed partial class Testbed
             UseProxy = false,
             ConnectCallback = async (context, ct) =>
             {
-                var socket = NamespaceSockets.Create(ns, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                var socket = CreateSocket(ns, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 try
                 {
                     socket.NoDelay = true;

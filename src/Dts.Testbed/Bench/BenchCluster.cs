@@ -46,7 +46,7 @@ internal sealed class BenchCluster : IDisposable
     public IPAddress ClientAddress => Testbed.ClientAddress;
 
     /// <summary>Wraps <paramref name="testbed"/> and starts its client socket factory.</summary>
-    /// <exception cref="IOException">Entering the client namespace failed.</exception>
+    /// <exception cref="Dts.Linux.LinuxSocketException">Entering the client namespace failed.</exception>
     public static async Task<BenchCluster> CreateAsync(Testbed testbed, string mechanism)
     {
         // More client addresses (198.19.0.10 …) so that no 4-tuple is reused within a run (see BenchPortPool).
@@ -59,7 +59,7 @@ internal sealed class BenchCluster : IDisposable
                 .ConfigureAwait(false)).EnsureSuccess();
             clients.Add(address);
         }
-        var sockets = await BenchSocketFactory.CreateAsync(testbed.ClientNamespace).ConfigureAwait(false);
+        var sockets = BenchSocketFactory.Create(testbed.ClientNamespace);
         return new BenchCluster(testbed, mechanism, sockets, clients);
     }
 
