@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Dts.Core.Handover;
 using Dts.Core.Ownership;
 
 namespace Dts.Testbed;
@@ -124,9 +125,9 @@ internal sealed partial class TestbedLayout
             errors.Add($"Vip {o.Vip} collides with a node address.");
         }
 
-        if (o.Mechanism is not ("Repair" or "Splice"))
+        if (!Enum.IsDefined(o.Mechanism))
         {
-            errors.Add($"Mechanism '{o.Mechanism}' must be 'Repair' or 'Splice'.");
+            errors.Add($"Mechanism '{o.Mechanism}' must be {string.Join(" or ", Enum.GetNames<HandoverMechanism>().Select(n => $"'{n}'"))}.");
         }
 
         if (o.Port == 0 || o.ControlPort == 0 || o.Port == o.ControlPort)

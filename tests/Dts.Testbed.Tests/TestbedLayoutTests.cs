@@ -1,4 +1,5 @@
 using System.Net;
+using Dts.Core.Handover;
 
 namespace Dts.Testbed.Tests;
 
@@ -59,7 +60,7 @@ public sealed class TestbedLayoutTests
         {
             RunId = "Bad_Id",
             NodeCount = 0,
-            Mechanism = "Proxy",
+            Mechanism = (HandoverMechanism)99,
             ControlPort = 80,
         });
 

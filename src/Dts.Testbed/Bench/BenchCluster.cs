@@ -1,4 +1,5 @@
 using System.Net;
+using Dts.Core.Handover;
 
 namespace Dts.Testbed.Bench;
 
@@ -18,7 +19,7 @@ internal sealed class BenchCluster : IDisposable
     /// <summary>Client addresses added besides the testbed's own, for enough distinct 4-tuples.</summary>
     public const int ExtraClientAddresses = 32;
 
-    private BenchCluster(Testbed testbed, string mechanism, BenchSocketFactory sockets, IReadOnlyList<IPAddress> clients)
+    private BenchCluster(Testbed testbed, HandoverMechanism mechanism, BenchSocketFactory sockets, IReadOnlyList<IPAddress> clients)
     {
         Testbed = testbed;
         Mechanism = mechanism;
@@ -30,7 +31,7 @@ internal sealed class BenchCluster : IDisposable
     public Testbed Testbed { get; }
 
     /// <summary><c>Repair</c> or <c>Splice</c>: the cluster-wide handover mechanism of this testbed.</summary>
-    public string Mechanism { get; }
+    public HandoverMechanism Mechanism { get; }
 
     public BenchSocketFactory Sockets { get; }
 
@@ -47,7 +48,7 @@ internal sealed class BenchCluster : IDisposable
 
     /// <summary>Wraps <paramref name="testbed"/> and starts its client socket factory.</summary>
     /// <exception cref="Dts.Linux.LinuxSocketException">Entering the client namespace failed.</exception>
-    public static async Task<BenchCluster> CreateAsync(Testbed testbed, string mechanism)
+    public static async Task<BenchCluster> CreateAsync(Testbed testbed, HandoverMechanism mechanism)
     {
         // More client addresses (198.19.0.10 …) so that no 4-tuple is reused within a run (see BenchPortPool).
         var clients = new List<IPAddress> { testbed.ClientAddress };

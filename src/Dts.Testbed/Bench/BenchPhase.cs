@@ -1,3 +1,5 @@
+using Dts.Core.Handover;
+
 namespace Dts.Testbed.Bench;
 
 /// <summary>
@@ -5,10 +7,10 @@ namespace Dts.Testbed.Bench;
 /// <c>nft</c>, <c>checkpoint</c> and <c>rpc</c> on the origin n1 (rpc = control-channel round trip, which contains
 /// the target's work), <c>restore</c> and <c>adopt</c> on the target n3.
 /// </summary>
-/// <param name="Mechanism"><c>Repair</c> or <c>Splice</c>.</param>
+/// <param name="Mechanism">The mechanism of the testbed the phase was measured on.</param>
 /// <param name="Phase">Phase name.</param>
 /// <param name="Node">The node whose histogram it is.</param>
 /// <param name="P50Us">Median over the node's last 8192 samples, µs.</param>
 /// <param name="P99Us">99th percentile over the node's last 8192 samples, µs.</param>
 /// <param name="Count">Samples since the node started (warm-up included).</param>
-public sealed record BenchPhase(string Mechanism, string Phase, string Node, double P50Us, double P99Us, long Count);
+public sealed record BenchPhase(HandoverMechanism Mechanism, string Phase, string Node, double P50Us, double P99Us, long Count);

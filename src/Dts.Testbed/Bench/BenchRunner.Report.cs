@@ -1,5 +1,6 @@
-using Dts.Core.Telemetry;
 using System.Globalization;
+using Dts.Core.Handover;
+using Dts.Core.Telemetry;
 using Dts.Testbed.Demo;
 
 namespace Dts.Testbed.Bench;
@@ -25,7 +26,7 @@ public sealed partial class BenchRunner
                 var stats = DtsStatsReader.Parse(json);
                 if (node == BenchCluster.OriginNode && stats.HandoverFailures > 0)
                 {
-                    var mode = cluster.Mechanism == "Splice" ? BenchMode.Splice : BenchMode.Repair;
+                    var mode = cluster.Mechanism == HandoverMechanism.Splice ? BenchMode.Splice : BenchMode.Repair;
                     _out.WriteLine($"  {cluster.Mechanism}: {stats.HandoverFailures} handovers failed on {stats.Node} (served by the fallback; see {t.NodeLogPath(node)})");
                     if (mode == BenchMode.Splice)
                     {

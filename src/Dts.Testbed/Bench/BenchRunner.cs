@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Dts.Core.Handover;
 using Dts.Testbed.Demo;
 using Dts.Testbed.Namespaces;
 
@@ -145,7 +146,7 @@ public sealed partial class BenchRunner
     /// <summary>Brings the Repair testbed up and, when Splice is measured, the Splice testbed beside it (same addresses, other namespaces).</summary>
     private async Task<(BenchCluster Repair, BenchCluster? Splice)> UpAsync(SampleNodeProgram sample, List<Testbed> testbeds, CancellationToken cancellationToken)
     {
-        TestbedOptions Options(string mechanism) => new()
+        TestbedOptions Options(HandoverMechanism mechanism) => new()
         {
             Mechanism = mechanism,
             NodeCount = 3,
@@ -154,8 +155,8 @@ public sealed partial class BenchRunner
             NodeSettings = DemoRoutes.NodeSettings(3),
         };
 
-        var repairUp = Testbed.UpAsync(Options("Repair"), cancellationToken);
-        var spliceUp = _options.Modes.Contains(BenchMode.Splice) ? Testbed.UpAsync(Options("Splice"), cancellationToken) : null;
+        var repairUp = Testbed.UpAsync(Options(HandoverMechanism.Repair), cancellationToken);
+        var spliceUp = _options.Modes.Contains(BenchMode.Splice) ? Testbed.UpAsync(Options(HandoverMechanism.Splice), cancellationToken) : null;
         Testbed? repairBed = null;
         try
         {

@@ -1,3 +1,5 @@
+using Dts.Core.Handover;
+
 namespace Dts.Testbed.Demo;
 
 /// <summary>
@@ -7,8 +9,8 @@ namespace Dts.Testbed.Demo;
 /// </summary>
 public sealed record DemoOptions
 {
-    /// <summary>Handover mechanism of every node: <c>Repair</c> or <c>Splice</c>.</summary>
-    public string Mechanism { get; init; } = "Repair";
+    /// <summary>Handover mechanism of every node.</summary>
+    public HandoverMechanism Mechanism { get; init; } = HandoverMechanism.Repair;
 
     /// <summary>Number of nodes (1–89). The sample's routes name n1–n3; see <see cref="DemoRoutes"/> for other counts.</summary>
     public int NodeCount { get; init; } = 3;
@@ -53,9 +55,9 @@ public sealed record DemoOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (Mechanism is not ("Repair" or "Splice"))
+        if (!Enum.IsDefined(Mechanism))
         {
-            errors.Add($"Mechanism must be Repair or Splice, not '{Mechanism}'.");
+            errors.Add($"Mechanism must be {string.Join(" or ", Enum.GetNames<HandoverMechanism>())}, not '{Mechanism}'.");
         }
 
         if (NodeCount is < 1 or > 89)

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dts.Core.Handover;
 using Dts.Testbed;
 
 namespace Dts.EndToEnd.Tests.Infrastructure;
@@ -12,12 +13,12 @@ public class ClusterFixture : IAsyncLifetime
 {
     private Testbed.Testbed? _testbed;
 
-    protected virtual string Mechanism => "Repair";
+    protected virtual HandoverMechanism Mechanism => HandoverMechanism.Repair;
 
     /// <summary>Extra configuration for every node, by configuration path (written into its n&lt;i&gt;.json).</summary>
     protected virtual IReadOnlyDictionary<string, string> NodeSettings { get; } = new Dictionary<string, string>();
 
-    public string MechanismName => Mechanism;
+    public string MechanismName => Mechanism.ToString();
 
     public Testbed.Testbed Testbed => _testbed ?? throw new InvalidOperationException("testbed not up");
 
@@ -80,7 +81,7 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 /// <summary>A testbed whose nodes run the Splice mechanism.</summary>
 public sealed class SpliceClusterFixture : ClusterFixture
 {
-    protected override string Mechanism => "Splice";
+    protected override HandoverMechanism Mechanism => HandoverMechanism.Splice;
 }
 
 [CollectionDefinition(Name)]
