@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Dts.Linux;
 using Dts.Linux.Namespaces;
+using Dts.Testbed.Namespaces;
 using Dts.Testbed.Processes;
 
 namespace Dts.Testbed;
@@ -20,6 +21,10 @@ public sealed partial class Testbed
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (the process is killed).</exception>
     public Task<ProcessResult> RunInNamespaceAsync(string namespaceName, string file, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync("ip", ["netns", "exec", namespaceName, file, .. args], timeout, cancellationToken);
+
+    /// <summary>Pids of the processes in namespace <paramref name="namespaceName"/> (<c>ip netns pids</c>), this process excluded.</summary>
+    public Task<IReadOnlyList<int>> ProcessIdsInNamespaceAsync(string namespaceName, CancellationToken cancellationToken = default) =>
+        Netns.PidsAsync(namespaceName, cancellationToken);
 
     /// <summary>Creates a socket that lives in namespace <paramref name="namespaceName"/> (bind/connect happen there).</summary>
     /// <exception cref="LinuxSocketException">The namespace does not exist (ENOENT) or entering it failed.</exception>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dts.Core.Handover;
 using Dts.EndToEnd.Tests.Infrastructure;
-using Dts.Testbed.Bench;
+using Dts.Bench;
 
 namespace Dts.EndToEnd.Tests;
 

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Dts.Core.Handover;
-using Dts.Testbed.Demo;
+using Dts.Demo;
 
 namespace Dts.Cli.Commands;
 
-/// <summary><c>dts demo</c>: the main job — a cluster, real clients, a report (Dts.Testbed's <see cref="DemoRunner"/>).</summary>
+/// <summary><c>dts demo</c>: the main job — a cluster, real clients, a report (Dts.Demo's <see cref="DemoRunner"/>).</summary>
 internal static class DemoCommand
 {
     public static Command Create()

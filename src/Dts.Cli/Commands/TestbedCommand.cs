@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Dts.Core.Handover;
 using Dts.Testbed;
+using Dts.Testbed.Sample;
 using DtsTestbed = Dts.Testbed.Testbed;
 
 namespace Dts.Cli.Commands;

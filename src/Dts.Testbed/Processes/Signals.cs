@@ -4,7 +4,7 @@ using Dts.Linux.Processes;
 namespace Dts.Testbed.Processes;
 
 /// <summary>Stopping processes by pid (signals through <see cref="ProcessSignals"/>) and their liveness (<c>/proc/&lt;pid&gt;/stat</c>).</summary>
-internal static class Signals
+public static class Signals
 {
     /// <summary>True while the process exists and is not a zombie.</summary>
     public static bool IsAlive(int pid)

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dts.Core.Handover;
 using Dts.Testbed;
+using Dts.Testbed.Sample;
 
 namespace Dts.EndToEnd.Tests.Infrastructure;
 
