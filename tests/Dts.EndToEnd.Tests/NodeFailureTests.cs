@@ -17,7 +17,7 @@ public sealed class FailureClusterCollection : ICollectionFixture<FailureCluster
 /// <summary>The same for Splice.</summary>
 public sealed class SpliceFailureClusterFixture : ClusterFixture
 {
-    protected override HandoverMechanism Mechanism => HandoverMechanism.Splice;
+    public override HandoverMechanism Mechanism => HandoverMechanism.Splice;
 }
 
 [CollectionDefinition(Name)]
