@@ -5,7 +5,7 @@ namespace Dts.Cli;
 
 /// <summary>
 /// The <c>dts</c> command tree. Each command lives in its own file under <c>Commands/</c> and only parses
-/// arguments, calls Dts.Testbed and prints; new commands (<c>demo</c>, <c>bench</c>) are one more
+/// arguments, calls Dts.Testbed, Dts.Demo or Dts.Bench and prints; new commands (<c>demo</c>, <c>bench</c>) are one more
 /// <c>Add</c> here.
 /// </summary>
 internal static class CliApplication

@@ -1,3 +1,4 @@
+using Dts.Linux;
 using Dts.Testbed;
 
 namespace Dts.Cli;
@@ -12,7 +13,7 @@ internal static class CliErrors
             return await action();
         }
         catch (Exception ex) when (ex is TestbedCommandException or TestbedNodeException or ArgumentException
-            or UnauthorizedAccessException or InvalidOperationException or IOException)
+            or UnauthorizedAccessException or InvalidOperationException or IOException or LinuxSocketException)
         {
             await Console.Error.WriteLineAsync("dts: " + ex.Message);
             return 1;

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Dts.Linux;
+using Dts.Linux.Namespaces;
 using Dts.Testbed.Namespaces;
 using Dts.Testbed.Processes;
 
@@ -20,11 +22,18 @@ public sealed partial class Testbed
     public Task<ProcessResult> RunInNamespaceAsync(string namespaceName, string file, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync("ip", ["netns", "exec", namespaceName, file, .. args], timeout, cancellationToken);
 
+    /// <summary>Pids of the processes in namespace <paramref name="namespaceName"/> (<c>ip netns pids</c>), this process excluded.</summary>
+    public Task<IReadOnlyList<int>> ProcessIdsInNamespaceAsync(string namespaceName, CancellationToken cancellationToken = default) =>
+        Netns.PidsAsync(namespaceName, cancellationToken);
+
     /// <summary>Creates a socket that lives in namespace <paramref name="namespaceName"/> (bind/connect happen there).</summary>
-    /// <exception cref="FileNotFoundException">The namespace does not exist.</exception>
-    /// <exception cref="IOException">Entering the namespace failed.</exception>
-    public Socket CreateSocket(string namespaceName, AddressFamily family, SocketType type, ProtocolType protocol) =>
-        NamespaceSockets.Create(namespaceName, family, type, protocol);
+    /// <exception cref="LinuxSocketException">The namespace does not exist (ENOENT) or entering it failed.</exception>
+    /// <exception cref="SocketException">The socket could not be created.</exception>
+    public Socket CreateSocket(string namespaceName, AddressFamily family, SocketType type, ProtocolType protocol)
+    {
+        using var ns = NetworkNamespace.Open(namespaceName);
+        return ns.CreateSocket(family, type, protocol);
+    }
 
     /// <summary>
     /// An <see cref="HttpClient"/> whose connections are made from the client namespace (so they go through the
@@ -39,7 +48,7 @@ public sealed partial class Testbed
             UseProxy = false,
             ConnectCallback = async (context, ct) =>
             {
-                var socket = NamespaceSockets.Create(ns, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                var socket = CreateSocket(ns, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 try
                 {
                     socket.NoDelay = true;

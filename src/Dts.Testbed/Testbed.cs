@@ -153,6 +153,9 @@ public sealed partial class Testbed : IAsyncDisposable
     /// <summary>The node id of node <paramref name="node"/>: <c>n1</c>, <c>n2</c>, ….</summary>
     public string NodeId(int node) => TestbedLayout.NodeId(CheckNode(node));
 
+    /// <summary>The node id every testbed gives node <paramref name="node"/> (1-based): <c>n1</c>, <c>n2</c>, …; for code without a testbed at hand.</summary>
+    public static string NodeIdOf(int node) => TestbedLayout.NodeId(node);
+
     /// <summary>The unicast address of node <paramref name="node"/> (1-based): .11, .12, … of the node subnet.</summary>
     public IPAddress NodeAddress(int node) => _layout.NodeAddress(CheckNode(node));
 

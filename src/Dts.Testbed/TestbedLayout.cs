@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Dts.Core.Handover;
+using Dts.Core.Ownership;
 
 namespace Dts.Testbed;
 
@@ -52,18 +54,12 @@ internal sealed partial class TestbedLayout
 
     public IPAddress ClientAddress => Host(Options.ClientNetwork, 2);
 
-    public string VipMulticastMac => MulticastMac(Options.Vip);
+    /// <summary>The VIP's multicast MAC as <c>ip maddr</c> takes it (<see cref="MulticastMac"/>).</summary>
+    public string VipMulticastMac => MulticastMac.ToText(MulticastMac.For(Options.Vip));
 
     public string NodeConfigPath(int node) => Path.Combine(RunDirectory, NodeId(node) + ".json");
 
     public string NodeLogPath(int node) => Path.Combine(RunDirectory, NodeId(node) + ".log");
-
-    /// <summary>The IPv4 multicast MAC for an address: 01:00:5e followed by its low 23 bits (RFC 1112 §6.4).</summary>
-    public static string MulticastMac(IPAddress address)
-    {
-        byte[] b = address.GetAddressBytes();
-        return string.Create(CultureInfo.InvariantCulture, $"01:00:5e:{b[1] & 0x7f:x2}:{b[2]:x2}:{b[3]:x2}");
-    }
 
     /// <summary>Splits a namespace name <c>dts-&lt;runid&gt;-&lt;role&gt;</c>; false for names that aren't ours.</summary>
     public static bool TryParseNamespace(string name, out string runId, out string role)
@@ -129,9 +125,9 @@ internal sealed partial class TestbedLayout
             errors.Add($"Vip {o.Vip} collides with a node address.");
         }
 
-        if (o.Mechanism is not ("Repair" or "Splice"))
+        if (!Enum.IsDefined(o.Mechanism))
         {
-            errors.Add($"Mechanism '{o.Mechanism}' must be 'Repair' or 'Splice'.");
+            errors.Add($"Mechanism '{o.Mechanism}' must be {string.Join(" or ", Enum.GetNames<HandoverMechanism>().Select(n => $"'{n}'"))}.");
         }
 
         if (o.Port == 0 || o.ControlPort == 0 || o.Port == o.ControlPort)

@@ -1,4 +1,5 @@
 using System.Net;
+using Dts.Core.Handover;
 
 namespace Dts.Testbed;
 
@@ -26,8 +27,8 @@ public sealed record TestbedOptions
     /// <summary>The client-side subnet: router at .1, client at .2.</summary>
     public IPNetwork ClientNetwork { get; init; } = IPNetwork.Parse("198.19.0.0/24");
 
-    /// <summary>Handover mechanism written into each node's configuration: <c>Repair</c> or <c>Splice</c>.</summary>
-    public string Mechanism { get; init; } = "Repair";
+    /// <summary>Handover mechanism written into each node's configuration.</summary>
+    public HandoverMechanism Mechanism { get; init; } = HandoverMechanism.Repair;
 
     /// <summary>Seed of the flow-ownership hash (nft <c>jhash … seed</c>), written into each node's configuration.</summary>
     public uint HashSeed { get; init; } = 0x5eed;

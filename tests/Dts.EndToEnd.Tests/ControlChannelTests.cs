@@ -49,7 +49,7 @@ public abstract class ControlChannelTests(ClusterFixture cluster)
             {
                 Assert.True(peer.GetProperty("reachable").GetBoolean(), peer.ToString());
                 Assert.InRange(peer.GetProperty("roundTripUs").GetDouble(), 1, 1_000_000);
-                Assert.Equal(cluster.MechanismName, peer.GetProperty("mechanism").GetString());
+                Assert.Equal(cluster.Mechanism.ToString(), peer.GetProperty("mechanism").GetString());
             }
         }
     }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Dts.EndToEnd.Tests.Infrastructure;
-using Dts.Testbed.Demo;
+using Dts.Demo;
 
 namespace Dts.EndToEnd.Tests;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Dts.Core.Handover;
 using Dts.Core.Tcp;
 using Dts.EndToEnd.Tests.Infrastructure;
 
@@ -67,7 +68,7 @@ public abstract class LossTests(ClusterFixture cluster)
                 {
                     Assert.DoesNotContain(fromVip, s => s.TsVal is not null);
                 }
-                if (cluster.MechanismName == "Splice")
+                if (cluster.Mechanism == HandoverMechanism.Splice)
                 {
                     // Data comes only from the target, through the translator, which leaves complete checksums.
                     // (after GRO, merged packets carry stale header checksums: single segments only)

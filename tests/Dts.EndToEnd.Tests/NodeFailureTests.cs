@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dts.Core.Handover;
 using Dts.EndToEnd.Tests.Infrastructure;
 
 namespace Dts.EndToEnd.Tests;
@@ -16,7 +17,7 @@ public sealed class FailureClusterCollection : ICollectionFixture<FailureCluster
 /// <summary>The same for Splice.</summary>
 public sealed class SpliceFailureClusterFixture : ClusterFixture
 {
-    protected override string Mechanism => "Splice";
+    public override HandoverMechanism Mechanism => HandoverMechanism.Splice;
 }
 
 [CollectionDefinition(Name)]

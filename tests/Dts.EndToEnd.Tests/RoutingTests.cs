@@ -29,7 +29,7 @@ public abstract class RoutingTests(ClusterFixture cluster)
         var r = await cluster.Testbed.RunInClientAsync("curl",
             ["-s", "-m", "10", $"http://{cluster.Testbed.Vip}/static/hello.txt"], TimeSpan.FromSeconds(15));
 
-        var onDisk = await File.ReadAllTextAsync(Path.Combine(Testbed.SampleNodeProgram.Locate().RepositoryRoot, "samples", "Dts.Sample.Web", "wwwroot", "static", "hello.txt"));
+        var onDisk = await File.ReadAllTextAsync(Path.Combine(Testbed.Sample.SampleNodeProgram.Locate().RepositoryRoot, "samples", "Dts.Sample.Web", "wwwroot", "static", "hello.txt"));
         Assert.Equal(onDisk, r.StandardOutput);
     }
 

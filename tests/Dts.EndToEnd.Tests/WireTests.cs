@@ -1,3 +1,4 @@
+using Dts.Core.Handover;
 using Dts.Core.Tcp;
 using Dts.EndToEnd.Tests.Infrastructure;
 
@@ -40,7 +41,7 @@ public abstract class WireTests(ClusterFixture cluster)
 
             // TSval never goes backwards across the handover (RFC 7323 §5.3: the client's PAWS would drop it).
             TsValAssert.MonotonicAcrossHandover(fromVip, firstOfTarget);
-            if (cluster.MechanismName == "Splice")
+            if (cluster.Mechanism == HandoverMechanism.Splice)
             {
                 // Every packet the target sent went through the translator, which leaves a complete checksum.
                 // tcpdump sees packets after GRO: a merged packet (more than one MSS) carries a stale header

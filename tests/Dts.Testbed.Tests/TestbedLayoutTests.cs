@@ -1,18 +1,10 @@
 using System.Net;
+using Dts.Core.Handover;
 
 namespace Dts.Testbed.Tests;
 
 public sealed class TestbedLayoutTests
 {
-    [Theory]
-    [InlineData("198.18.0.100", "01:00:5e:12:00:64")]
-    [InlineData("239.255.255.255", "01:00:5e:7f:ff:ff")]
-    [InlineData("10.128.1.2", "01:00:5e:00:01:02")]
-    public void MulticastMac_Ipv4_KeepsLow23Bits(string address, string expected)
-    {
-        Assert.Equal(expected, TestbedLayout.MulticastMac(IPAddress.Parse(address)));
-    }
-
     [Fact]
     public void Addresses_Defaults_MatchTheDesign()
     {
@@ -26,6 +18,7 @@ public sealed class TestbedLayoutTests
         Assert.Equal(IPAddress.Parse("198.19.0.2"), layout.ClientAddress);
         Assert.Equal("/tmp/dts-testbed/42-beef", layout.RunDirectory);
         Assert.Equal("dts-42-beef-sw", layout.AllNamespaces[^1]);
+        Assert.Equal("01:00:5e:12:00:64", layout.VipMulticastMac);
     }
 
     [Fact]
@@ -67,7 +60,7 @@ public sealed class TestbedLayoutTests
         {
             RunId = "Bad_Id",
             NodeCount = 0,
-            Mechanism = "Proxy",
+            Mechanism = (HandoverMechanism)99,
             ControlPort = 80,
         });
 

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using Dts.Bench;
 using Dts.Testbed;
-using Dts.Testbed.Bench;
+using Dts.Testbed.Sample;
 
 namespace Dts.Cli.Commands;
 
-/// <summary><c>dts bench</c>: direct, Repair, Splice, YARP and nginx side by side on one testbed (Dts.Testbed's <see cref="BenchRunner"/>).</summary>
+/// <summary><c>dts bench</c>: direct, Repair, Splice, YARP and nginx side by side on one testbed (Dts.Bench's <see cref="BenchRunner"/>).</summary>
 internal static class BenchCommand
 {
     public static Command Create()

@@ -1,15 +1,16 @@
 using System.CommandLine;
-using Dts.Testbed.Demo;
+using Dts.Core.Handover;
+using Dts.Demo;
 
 namespace Dts.Cli.Commands;
 
-/// <summary><c>dts demo</c>: the main job — a cluster, real clients, a report (Dts.Testbed's <see cref="DemoRunner"/>).</summary>
+/// <summary><c>dts demo</c>: the main job — a cluster, real clients, a report (Dts.Demo's <see cref="DemoRunner"/>).</summary>
 internal static class DemoCommand
 {
     public static Command Create()
     {
-        var mechanism = new Option<string>("--mechanism", "-m") { Description = "Handover mechanism.", DefaultValueFactory = _ => "Repair" };
-        mechanism.AcceptOnlyFromAmong("Repair", "Splice");
+        var mechanism = new Option<HandoverMechanism>("--mechanism", "-m") { Description = "Handover mechanism.", DefaultValueFactory = _ => HandoverMechanism.Repair };
+        mechanism.AcceptOnlyFromAmong(Enum.GetNames<HandoverMechanism>());
         var nodes = new Option<int>("--nodes", "-n") { Description = "Number of nodes.", DefaultValueFactory = _ => 3 };
         var quick = new Option<bool>("--quick") { Description = "Shorter load: 2 s per wrk run, fewer downloads and uploads (about half the time)." };
         var keep = new Option<bool>("--keep") { Description = "Leave the testbed up afterwards (remove it with 'dts testbed down')." };
@@ -26,7 +27,7 @@ internal static class DemoCommand
         {
             var options = (parse.GetValue(quick) ? DemoOptions.CreateQuick() : DemoOptions.CreateFull()) with
             {
-                Mechanism = parse.GetValue(mechanism)!,
+                Mechanism = parse.GetValue(mechanism),
                 NodeCount = parse.GetValue(nodes),
                 Keep = parse.GetValue(keep),
             };

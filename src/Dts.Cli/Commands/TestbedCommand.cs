@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Dts.Core.Handover;
 using Dts.Testbed;
+using Dts.Testbed.Sample;
 using DtsTestbed = Dts.Testbed.Testbed;
 
 namespace Dts.Cli.Commands;
@@ -18,8 +20,8 @@ internal static class TestbedCommand
     private static Command CreateUp()
     {
         var nodes = new Option<int>("--nodes", "-n") { Description = "Number of nodes.", DefaultValueFactory = _ => 3 };
-        var mechanism = new Option<string>("--mechanism", "-m") { Description = "Handover mechanism.", DefaultValueFactory = _ => "Repair" };
-        mechanism.AcceptOnlyFromAmong("Repair", "Splice");
+        var mechanism = new Option<HandoverMechanism>("--mechanism", "-m") { Description = "Handover mechanism.", DefaultValueFactory = _ => HandoverMechanism.Repair };
+        mechanism.AcceptOnlyFromAmong(Enum.GetNames<HandoverMechanism>());
         var nodeCommand = new Option<string?>("--node-command")
         {
             Description = "Node program and arguments, split on spaces (default: dotnet <repo>/samples/Dts.Sample.Web/bin/Release/net10.0/Dts.Sample.Web.dll).",
@@ -33,7 +35,7 @@ internal static class TestbedCommand
             var options = new TestbedOptions
             {
                 NodeCount = parse.GetValue(nodes),
-                Mechanism = parse.GetValue(mechanism)!,
+                Mechanism = parse.GetValue(mechanism),
                 HashSeed = parse.GetValue(seed),
             };
             options = parse.GetValue(noNodes) ? options : WithNodeCommand(options, parse.GetValue(nodeCommand));

@@ -8,6 +8,7 @@ internal static partial class Interop
         // <asm-generic/errno-base.h>, <asm-generic/errno.h>
         internal const int EPERM = 1;
         internal const int ENOENT = 2;
+        internal const int ESRCH = 3;
         internal const int EINTR = 4;
         internal const int EAGAIN = 11;
         internal const int EINVAL = 22;
@@ -46,5 +47,9 @@ internal static partial class Interop
         internal const int O_RDONLY = 0;
         internal const int O_CLOEXEC = 0x80000;
         internal const int CLONE_NEWNET = 0x40000000;
+
+        // <signal.h>
+        internal const int SIGKILL = 9;
+        internal const int SIGTERM = 15;
     }
 }

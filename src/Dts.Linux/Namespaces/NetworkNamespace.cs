@@ -36,8 +36,7 @@ public sealed class NetworkNamespace : IDisposable
     /// (EPERM without CAP_SYS_ADMIN).</exception>
     public static NetworkNamespace Open(string name)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        string path = name.Contains('/', StringComparison.Ordinal) ? name : Path.Combine("/run/netns", name);
+        string path = PathOf(name);
         int fd = Interop.Libc.open(path, Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC);
         if (fd < 0)
         {
@@ -56,6 +55,16 @@ public sealed class NetworkNamespace : IDisposable
         }
 
         return ns;
+    }
+
+    /// <summary>
+    /// The file that stands for namespace <paramref name="name"/>: the bind mount <c>ip netns add</c> makes under
+    /// /run/netns, or <paramref name="name"/> itself when it is a path (e.g. <c>/proc/&lt;pid&gt;/ns/net</c>).
+    /// </summary>
+    public static string PathOf(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return name.Contains('/', StringComparison.Ordinal) ? name : Path.Combine("/run/netns", name);
     }
 
     /// <summary>Runs <paramref name="action"/> inside the namespace and waits for it; exceptions propagate.</summary>

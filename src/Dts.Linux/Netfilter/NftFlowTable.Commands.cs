@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Net;
 using System.Net.Sockets;
+using Dts.Core.Ownership;
 using Dts.Core.Tcp;
 
 namespace Dts.Linux.Netfilter;
@@ -63,7 +64,7 @@ public sealed partial class NftFlowTable
         string reply = $"ip saddr {vip} tcp sport {o.Port}";
         string idle = _idleTimeout;
         string seed = o.HashSeed.ToString("x8", CultureInfo.InvariantCulture);
-        string mac = string.Join(':', MulticastMacFor(o.Vip).GetAddressBytes().Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+        string mac = MulticastMac.ToText(MulticastMac.For(o.Vip));
         string mark = o.SpliceMark is { } m ? "0x" + m.ToString("x", CultureInfo.InvariantCulture) : "";
         string setSpec = $"{{ type ipv4_addr . inet_service; flags timeout,dynamic; timeout {idle}; size {SetSize}; }}";
         var sets = o.SpliceMark is null ? new[] { "handed_out", "handed_in" } : new[] { "handed_out", "handed_in", "spliced" };

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Dts.Core.Tcp;
 
@@ -52,23 +51,6 @@ public sealed partial class NftFlowTable : IDisposable
 
     /// <summary>The options the table was built with.</summary>
     public NftFlowTableOptions Options { get; }
-
-    /// <summary>
-    /// The multicast MAC a VIP resolves to (RFC 1112 §6.4): 01:00:5e followed by the low 23 bits of the
-    /// IPv4 address.
-    /// </summary>
-    /// <exception cref="ArgumentException">Not an IPv4 address.</exception>
-    public static PhysicalAddress MulticastMacFor(IPAddress vip)
-    {
-        ArgumentNullException.ThrowIfNull(vip);
-        if (vip.AddressFamily != AddressFamily.InterNetwork)
-        {
-            throw new ArgumentException("Multicast MACs are derived from IPv4 addresses.", nameof(vip));
-        }
-
-        byte[] a = vip.GetAddressBytes();
-        return new PhysicalAddress([0x01, 0x00, 0x5e, (byte)(a[1] & 0x7f), a[2], a[3]]);
-    }
 
     /// <summary>
     /// Installs both tables in one atomic transaction, reconciling what is there: when the sets already exist

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dts.Linux.Namespaces;
 using Dts.Testbed.Processes;
 
 namespace Dts.Testbed.Namespaces;
@@ -15,7 +16,7 @@ internal static class Netns
         return Directory.Exists(dir) ? [.. Directory.EnumerateFiles(dir).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)] : [];
     }
 
-    public static bool Exists(string name) => File.Exists(NamespaceSockets.NetnsPath(name));
+    public static bool Exists(string name) => File.Exists(NetworkNamespace.PathOf(name));
 
     public static Task AddAsync(string name, CancellationToken cancellationToken) =>
         CommandRunner.RunCheckedAsync(Ip, ["netns", "add", name], cancellationToken);

@@ -6,7 +6,7 @@ namespace Dts.Testbed.Processes;
 /// Runs a program to completion with a timeout, capturing stdout as bytes and stderr as text. Every
 /// <c>ip</c>/<c>sysctl</c> call of the testbed and every client program goes through here.
 /// </summary>
-internal static class CommandRunner
+public static class CommandRunner
 {
     /// <summary>Default timeout of one setup command (<c>ip</c>, <c>sysctl</c>).</summary>
     public static readonly TimeSpan SetupTimeout = TimeSpan.FromSeconds(15);

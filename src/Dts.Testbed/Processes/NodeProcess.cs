@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Dts.Linux.Processes;
 
 namespace Dts.Testbed.Processes;
 
@@ -80,7 +81,7 @@ internal sealed class NodeProcess
     {
         if (_process is { HasExited: false } p)
         {
-            Signals.Send(p.Id, Interop.Libc.SIGKILL);
+            ProcessSignals.TrySend(p.Id, ProcessSignal.Kill);
             await p.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         }
     }

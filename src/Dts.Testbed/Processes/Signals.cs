@@ -1,26 +1,11 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using Dts.Linux.Processes;
 
 namespace Dts.Testbed.Processes;
 
-/// <summary>Process signals and liveness by pid (<c>kill(2)</c>, <c>/proc/&lt;pid&gt;/stat</c>).</summary>
-internal static class Signals
+/// <summary>Stopping processes by pid (signals through <see cref="ProcessSignals"/>) and their liveness (<c>/proc/&lt;pid&gt;/stat</c>).</summary>
+public static class Signals
 {
-    /// <summary>Sends <paramref name="signal"/>; false when the process no longer exists.</summary>
-    /// <exception cref="IOException">kill failed for another reason than ESRCH.</exception>
-    public static bool Send(int pid, int signal)
-    {
-        if (Interop.Libc.kill(pid, signal) == 0)
-        {
-            return true;
-        }
-
-        int errno = Marshal.GetLastPInvokeError();
-        return errno == Interop.Libc.ESRCH
-            ? false
-            : throw new IOException($"kill({pid}, {signal}) failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
-    }
-
     /// <summary>True while the process exists and is not a zombie.</summary>
     public static bool IsAlive(int pid)
     {
@@ -48,14 +33,14 @@ internal static class Signals
     {
         foreach (int pid in pids)
         {
-            Send(pid, Interop.Libc.SIGTERM);
+            ProcessSignals.TrySend(pid, ProcessSignal.Terminate);
         }
 
         if (!await WaitGoneAsync(pids, grace, cancellationToken).ConfigureAwait(false))
         {
             foreach (int pid in pids.Where(IsAlive))
             {
-                Send(pid, Interop.Libc.SIGKILL);
+                ProcessSignals.TrySend(pid, ProcessSignal.Kill);
             }
 
             await WaitGoneAsync(pids, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);

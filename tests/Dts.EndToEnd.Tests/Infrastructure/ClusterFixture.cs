@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dts.Core.Handover;
 using Dts.Testbed;
+using Dts.Testbed.Sample;
 
 namespace Dts.EndToEnd.Tests.Infrastructure;
 
@@ -12,12 +14,10 @@ public class ClusterFixture : IAsyncLifetime
 {
     private Testbed.Testbed? _testbed;
 
-    protected virtual string Mechanism => "Repair";
+    public virtual HandoverMechanism Mechanism => HandoverMechanism.Repair;
 
     /// <summary>Extra configuration for every node, by configuration path (written into its n&lt;i&gt;.json).</summary>
     protected virtual IReadOnlyDictionary<string, string> NodeSettings { get; } = new Dictionary<string, string>();
-
-    public string MechanismName => Mechanism;
 
     public Testbed.Testbed Testbed => _testbed ?? throw new InvalidOperationException("testbed not up");
 
@@ -80,7 +80,7 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 /// <summary>A testbed whose nodes run the Splice mechanism.</summary>
 public sealed class SpliceClusterFixture : ClusterFixture
 {
-    protected override string Mechanism => "Splice";
+    public override HandoverMechanism Mechanism => HandoverMechanism.Splice;
 }
 
 [CollectionDefinition(Name)]

@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace Dts.Bench;
+
+/// <summary>
+/// The targets, as ratios from one run: w3 repair ≥ 0.95 × direct MB/s, splice ≥ 0.80 × direct,
+/// repair ≥ 2 × yarp, origin CPU s per GiB repair ≤ 0.02 × yarp; w1 repair p50 ≤ direct p50 + 300 µs and repair
+/// rps ≥ 0.5 × direct.
+/// </summary>
+public static class BenchTargets
+{
+    /// <summary>Checks every target whose rows exist in <paramref name="results"/>.</summary>
+    public static IReadOnlyList<BenchTargetCheck> Check(IReadOnlyList<BenchResult> results)
+    {
+        BenchResult? Row(BenchMode m, BenchWorkload w) => results.FirstOrDefault(r => r.Mode == m && r.Workload == w);
+        var checks = new List<BenchTargetCheck>();
+        var w3Direct = Row(BenchMode.Direct, BenchWorkload.W3);
+        var w3Repair = Row(BenchMode.Repair, BenchWorkload.W3);
+        var w3Splice = Row(BenchMode.Splice, BenchWorkload.W3);
+        var w3Yarp = Row(BenchMode.Yarp, BenchWorkload.W3);
+        var w1Direct = Row(BenchMode.Direct, BenchWorkload.W1);
+        var w1Repair = Row(BenchMode.Repair, BenchWorkload.W1);
+
+        checks.Add(AtLeast("w3 MB/s: repair ≥ 0.95 × direct", w3Repair, w3Direct, r => r.Mbps, 0.95, "direct"));
+        checks.Add(AtLeast("w3 MB/s: splice ≥ 0.80 × direct", w3Splice, w3Direct, r => r.Mbps, 0.80, "direct"));
+        checks.Add(AtLeast("w3 MB/s: repair ≥ 2 × yarp", w3Repair, w3Yarp, r => r.Mbps, 2.0, "yarp"));
+        checks.Add(AtMost("w3 origin CPU s/GiB: repair ≤ 0.02 × yarp", w3Repair, w3Yarp, r => r.OriginCpuPerGiB, 0.02, "yarp"));
+        checks.Add(Latency("w1 p50: repair ≤ direct + 300 µs", w1Repair, w1Direct, 300));
+        checks.Add(AtLeast("w1 rps: repair ≥ 0.5 × direct", w1Repair, w1Direct, r => r.Rps, 0.5, "direct"));
+        return checks;
+    }
+
+    private static string? Unavailable(BenchResult? a, BenchResult? b)
+    {
+        foreach (var r in new[] { a, b })
+        {
+            if (r is null)
+            {
+                return "not measured in this run";
+            }
+
+            if (r.Missing is not null)
+            {
+                return $"{r.Mode.Name()} missing: {r.Missing}";
+            }
+        }
+
+        return null;
+    }
+
+    private static BenchTargetCheck AtLeast(string name, BenchResult? a, BenchResult? b, Func<BenchResult, double> value, double factor, string baseline)
+    {
+        if (Unavailable(a, b) is string why)
+        {
+            return new(name, "-", null, why);
+        }
+
+        double ratio = value(b!) > 0 ? value(a!) / value(b!) : 0;
+        bool met = ratio >= factor;
+        return new(name, F($"{ratio:0.00} × {baseline}"), met, met ? null : F($"short by {(factor - ratio) / factor:P0} ({ratio:0.00} vs {factor:0.00})"));
+    }
+
+    private static BenchTargetCheck AtMost(string name, BenchResult? a, BenchResult? b, Func<BenchResult, double> value, double factor, string baseline)
+    {
+        if (Unavailable(a, b) is string why)
+        {
+            return new(name, "-", null, why);
+        }
+
+        double ratio = value(b!) > 0 ? value(a!) / value(b!) : double.PositiveInfinity;
+        bool met = ratio <= factor;
+        return new(name, F($"{ratio:0.000} × {baseline} ({value(a!):0.000} vs {value(b!):0.000} s/GiB)"), met, met ? null : F($"over by {ratio / factor:0.0}× the allowed ratio ({ratio:0.000} vs {factor:0.000})"));
+    }
+
+    private static BenchTargetCheck Latency(string name, BenchResult? a, BenchResult? b, double allowedUs)
+    {
+        if (Unavailable(a, b) is string why)
+        {
+            return new(name, "-", null, why);
+        }
+
+        double delta = a!.P50Us - b!.P50Us;
+        bool met = delta <= allowedUs;
+        return new(name, F($"direct + {delta:0} µs ({a.P50Us:0} vs {b.P50Us:0} µs)"), met, met ? null : F($"over by {delta - allowedUs:0} µs"));
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
