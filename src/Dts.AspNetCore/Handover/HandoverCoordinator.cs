@@ -16,9 +16,9 @@ namespace Dts.AspNetCore.Handover;
 
 /// <summary>
 /// The origin's side of a handover (ARCHITECTURE §3, "Handover"), whatever the mechanism: drop the flow in nft,
-/// freeze the socket, checkpoint it, have the mechanism capture its state, ship it with the unconsumed byte
-/// stream to the target, and forget the socket on the target's OK — or thaw it and keep the connection on any
-/// failure before that OK.
+/// checkpoint the socket (frozen only for the checkpoint's syscalls), have the mechanism capture its state, ship it
+/// with the unconsumed byte stream to the target, and forget the socket on the target's OK (frozen again, so that
+/// its close sends nothing) — or let the flow's segments pass again and keep the connection on any failure.
 /// </summary>
 internal sealed partial class HandoverCoordinator(
     IOptions<DtsOptions> options,

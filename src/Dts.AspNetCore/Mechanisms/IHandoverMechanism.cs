@@ -16,10 +16,10 @@ namespace Dts.AspNetCore.Mechanisms;
 /// </summary>
 /// <remarks>
 /// <para>What the generic code does for every mechanism: on the origin, it adds the flow to nft
-/// <c>handed_out</c> (nothing of the flow enters or leaves the origin's stack from then on), freezes the socket
-/// (<c>TCP_REPAIR</c>), checkpoints it, collects the unconsumed byte stream, ships the offer, and on the
-/// target's OK silences Kestrel's output and forgets the socket (on any failure it thaws the socket and removes
-/// the <c>handed_out</c> element). On the target, it applies each handover id at most once, answers duplicates
+/// <c>handed_out</c> (nothing of the flow enters or leaves the origin's stack from then on), checkpoints the socket
+/// in a freeze (<c>TCP_REPAIR</c>) no longer than the checkpoint itself, collects the unconsumed byte stream, ships
+/// the offer, and on the target's OK silences Kestrel's output and freezes the socket again so that its close
+/// sends nothing (on any failure it removes the <c>handed_out</c> element and the connection goes on here). On the target, it applies each handover id at most once, answers duplicates
 /// and cancels, and records telemetry.</para>
 /// <para>What the mechanism adds to the flow table, on the target only: it puts the flow in nft
 /// <c>handed_in</c> (through <see cref="Flow.FlowOwnership"/>) only once a client packet it lets in can't reach
@@ -48,7 +48,7 @@ internal interface IHandoverMechanism
     string? CheckEligible(DtsConnectionFeature connection);
 
     /// <summary>
-    /// Origin, with the socket frozen: the state the target needs, from the checkpoint (whose receive queue
+    /// Origin, right after the checkpoint: the state the target needs, from the checkpoint (whose receive queue
     /// already holds the whole unconsumed stream) and what <see cref="OnAccepted"/> kept.
     /// </summary>
     HandoverState Capture(DtsConnectionFeature connection, TcpRepairState checkpoint);
