@@ -34,7 +34,7 @@ public sealed class DtsOptions
     /// Every node of the cluster, in the same order on every node: a node's index in this list is the
     /// value of <c>jhash(client address . client port) mod N</c> that it owns.
     /// </summary>
-    public List<DtsNodeOptions> Nodes { get; set; } = [];
+    public IReadOnlyList<DtsNodeOptions> Nodes { get; init; } = [];
 
     /// <summary>Control-channel certificates (PEM files).</summary>
     public DtsCertificateOptions Certificates { get; set; } = new();
@@ -65,7 +65,22 @@ public sealed class DtsOptions
     /// <summary>An extra JSON file with cluster settings, loaded after the app's own configuration.</summary>
     public string? ConfigFile { get; set; }
 
-    internal DtsNodeOptions? Self => Nodes.Find(n => n.Id == NodeId);
+    internal DtsNodeOptions? Self => Find(NodeId);
 
-    internal int SelfIndex => Nodes.FindIndex(n => n.Id == NodeId);
+    internal int SelfIndex => IndexOf(NodeId);
+
+    internal DtsNodeOptions? Find(string id) => IndexOf(id) is var i and >= 0 ? Nodes[i] : null;
+
+    private int IndexOf(string id)
+    {
+        for (var i = 0; i < Nodes.Count; i++)
+        {
+            if (Nodes[i].Id == id)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }

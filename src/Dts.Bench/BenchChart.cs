@@ -51,7 +51,7 @@ public static class BenchChart
 
     private static string Panel(List<BenchResult> rows, List<BenchMode> modes, List<BenchWorkload> workloads, Func<BenchResult, double> value, string title, string yLabel)
     {
-        var plot = new Plot();
+        using var plot = new Plot();
         double groupWidth = 0.8;
         double barWidth = groupWidth / workloads.Count;
         for (int wi = 0; wi < workloads.Count; wi++)

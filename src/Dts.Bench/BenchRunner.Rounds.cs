@@ -80,7 +80,7 @@ public sealed partial class BenchRunner
     /// Counts errors: Splice's apart, and its first failure marks the mode missing (its rows are dropped from the
     /// results, the rest of the run goes on); any other mode's error fails the run.
     /// </summary>
-    private void Fail(BenchMode mode, string summary, long count, IReadOnlyList<string> descriptions)
+    private void Fail(BenchMode mode, string summary, long count, List<string> descriptions)
     {
         foreach (string d in descriptions.Take(3))
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using Dts.Core.Handover;
@@ -52,6 +53,7 @@ public sealed partial class BenchRunner
     /// Runs the benchmark. Never throws for what goes wrong inside it: the report says so and its exit code is 1.
     /// </summary>
     /// <exception cref="InvalidOperationException">This runner already ran.</exception>
+    [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The finally disposes nginx (DisposeAsync) before tearing the nodes and testbeds down.")]
     public async Task<BenchReport> RunAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _started, 1) != 0)
@@ -122,7 +124,13 @@ public sealed partial class BenchRunner
         }
         finally
         {
-            await TeardownAsync(nginx, [repair, splice], testbeds).ConfigureAwait(false);
+            // Not cancellable: Ctrl+C must leave nothing behind. nginx stops first, then the nodes and testbeds.
+            if (nginx is not null)
+            {
+                await nginx.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await TeardownAsync([repair, splice], testbeds).ConfigureAwait(false);
         }
 
         var report = new BenchReport
@@ -201,14 +209,9 @@ public sealed partial class BenchRunner
         return (clusters[0], clusters.Count > 1 ? clusters[1] : null);
     }
 
-    private async Task TeardownAsync(NginxProxy? nginx, BenchCluster?[] clusters, List<DtsTestbed> testbeds)
+    private async Task TeardownAsync(BenchCluster?[] clusters, List<DtsTestbed> testbeds)
     {
         // Not cancellable: Ctrl+C must leave nothing behind.
-        if (nginx is not null)
-        {
-            await nginx.DisposeAsync().ConfigureAwait(false);
-        }
-
         foreach (var c in clusters)
         {
             c?.Dispose();

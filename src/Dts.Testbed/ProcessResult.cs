@@ -12,13 +12,13 @@ namespace Dts.Testbed;
 public sealed record ProcessResult(
     string CommandLine,
     int ExitCode,
-    byte[] StandardOutputBytes,
+    ReadOnlyMemory<byte> StandardOutputBytes,
     string StandardError,
     bool TimedOut,
     TimeSpan Elapsed)
 {
     /// <summary>Stdout decoded as UTF-8.</summary>
-    public string StandardOutput => Encoding.UTF8.GetString(StandardOutputBytes);
+    public string StandardOutput => Encoding.UTF8.GetString(StandardOutputBytes.Span);
 
     /// <summary><see langword="true"/> when the process exited with 0 before its timeout.</summary>
     public bool Succeeded => ExitCode == 0 && !TimedOut;

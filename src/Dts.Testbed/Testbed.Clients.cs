@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using Dts.Linux;
@@ -18,20 +19,23 @@ public sealed partial class Testbed
         RunInNamespaceAsync(ClientNamespace, file, args, timeout, cancellationToken);
 
     /// <summary>Runs <paramref name="file"/> in namespace <paramref name="namespaceName"/>; see <see cref="RunInClientAsync"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="namespaceName"/> is not one of this testbed's <see cref="Namespaces"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (the process is killed).</exception>
     public Task<ProcessResult> RunInNamespaceAsync(string namespaceName, string file, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        CommandRunner.RunAsync("ip", ["netns", "exec", namespaceName, file, .. args], timeout, cancellationToken);
+        CommandRunner.RunAsync("ip", ["netns", "exec", OwnNamespace(namespaceName), file, .. args], timeout, cancellationToken);
 
     /// <summary>Pids of the processes in namespace <paramref name="namespaceName"/> (<c>ip netns pids</c>), this process excluded.</summary>
+    /// <exception cref="ArgumentException"><paramref name="namespaceName"/> is not one of this testbed's <see cref="Namespaces"/>.</exception>
     public Task<IReadOnlyList<int>> ProcessIdsInNamespaceAsync(string namespaceName, CancellationToken cancellationToken = default) =>
-        Netns.PidsAsync(namespaceName, cancellationToken);
+        Netns.PidsAsync(OwnNamespace(namespaceName), cancellationToken);
 
     /// <summary>Creates a socket that lives in namespace <paramref name="namespaceName"/> (bind/connect happen there).</summary>
+    /// <exception cref="ArgumentException"><paramref name="namespaceName"/> is not one of this testbed's <see cref="Namespaces"/>.</exception>
     /// <exception cref="LinuxSocketException">The namespace does not exist (ENOENT) or entering it failed.</exception>
     /// <exception cref="SocketException">The socket could not be created.</exception>
     public Socket CreateSocket(string namespaceName, AddressFamily family, SocketType type, ProtocolType protocol)
     {
-        using var ns = NetworkNamespace.Open(namespaceName);
+        using var ns = NetworkNamespace.Open(OwnNamespace(namespaceName));
         return ns.CreateSocket(family, type, protocol);
     }
 
@@ -40,6 +44,7 @@ public sealed partial class Testbed
     /// router like any client's). No proxy, no connection reuse across tests beyond this instance.
     /// </summary>
     /// <param name="timeout">Per-request timeout; default 30 s.</param>
+    [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The HttpClient owns the handler and disposes it.")]
     public HttpClient CreateClientHttpClient(TimeSpan? timeout = null)
     {
         string ns = ClientNamespace;
@@ -67,4 +72,10 @@ public sealed partial class Testbed
         };
         return new HttpClient(handler) { Timeout = timeout ?? TimeSpan.FromSeconds(30) };
     }
+
+    /// <summary>The name back when it is one of this testbed's namespaces: the namespace API never reaches another testbed's.</summary>
+    private string OwnNamespace(string namespaceName) =>
+        _layout.AllNamespaces.Contains(namespaceName, StringComparer.Ordinal)
+            ? namespaceName
+            : throw new ArgumentException($"'{namespaceName}' is not a namespace of testbed {RunId}.", nameof(namespaceName));
 }

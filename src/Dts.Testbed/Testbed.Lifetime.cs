@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Dts.Testbed.Namespaces;
 using Dts.Testbed.Processes;
 using Dts.Testbed.Registry;
@@ -124,6 +125,7 @@ public sealed partial class Testbed
     /// Removes one testbed while holding its lease. Without <paramref name="force"/> (leftovers only) a lease someone
     /// holds means its owner came back or another cleanup is removing it: nothing is touched and false comes back.
     /// </summary>
+    [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The finally releases the lease: Release() deletes its file, then disposes it.")]
     private static async Task<bool> RemoveCoreAsync(TestbedInfo info, bool force, CancellationToken cancellationToken)
     {
         bool leased = TestbedLease.TryAcquire(info.RunId, out var lease);

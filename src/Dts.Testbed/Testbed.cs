@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Dts.Testbed.Certificates;
 using Dts.Testbed.Configuration;
@@ -17,6 +18,8 @@ public sealed partial class Testbed : IAsyncDisposable
 {
     private readonly TestbedLayout _layout;
     private readonly NodeProcess[] _nodes;
+    [SuppressMessage("Reliability", "CA2213:Disposable fields should be disposed", Justification =
+        "DownAsync stays callable after DisposeAsync (it is idempotent); the SemaphoreSlim holds no kernel handle, as AvailableWaitHandle is never read.")]
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly TestbedLease _lease;
     private bool _down;

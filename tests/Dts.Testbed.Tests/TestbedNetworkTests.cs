@@ -107,7 +107,7 @@ public sealed class TestbedNetworkTests(NetworkOnlyTestbedFixture fixture) : ICl
     {
         var result = await fixture.Testbed.RunInClientAsync("sh", ["-c", @"printf '\000\001\377'; echo oops >&2; exit 3"], CommandTimeout);
 
-        Assert.Equal(new byte[] { 0, 1, 255 }, result.StandardOutputBytes);
+        Assert.Equal(new byte[] { 0, 1, 255 }, result.StandardOutputBytes.ToArray());
         Assert.Equal("oops", result.StandardError.Trim());
         Assert.Equal(3, result.ExitCode);
     }

@@ -30,7 +30,7 @@ internal sealed class DtsDestinationFilter(IConfiguration configuration) : IProx
         foreach (var (id, d) in cluster.Destinations)
         {
             var node = d.Metadata is not null && d.Metadata.TryGetValue(DtsMetadata.Node, out var n)
-                ? o.Nodes.Find(x => x.Id == n)
+                ? o.Find(n)
                 : null;
             destinations[id] = node is not null && string.IsNullOrEmpty(d.Address)
                 ? d with { Address = string.Create(CultureInfo.InvariantCulture, $"http://{UrlHost(node.Address)}:{o.Port}") }

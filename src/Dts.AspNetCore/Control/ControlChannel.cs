@@ -113,7 +113,7 @@ internal sealed partial class ControlChannel : IDisposable
 
     private DtsControl.DtsControlClient ClientFor(string peer) => _clients.GetOrAdd(peer, id =>
     {
-        var node = _options.Nodes.Find(n => n.Id == id) ?? throw new InvalidOperationException($"Unknown node '{id}'.");
+        var node = _options.Find(id) ?? throw new InvalidOperationException($"Unknown node '{id}'.");
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = _options.HandoverTimeout,

@@ -1,5 +1,6 @@
-using Dts.Core.Telemetry;
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
+using Dts.Core.Telemetry;
 using Dts.Core.Handover;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,7 @@ internal sealed class DtsTelemetry
     private readonly string _node;
     private long _servedCount, _handedOut, _handedIn, _failed, _fallbackCount, _rejected, _adoptedServed;
 
+    [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "IMeterFactory owns the Meter it creates and disposes it with the service provider.")]
     public DtsTelemetry(IMeterFactory meters, IOptions<DtsOptions> options)
     {
         _node = options.Value.NodeId;

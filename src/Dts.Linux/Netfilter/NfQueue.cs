@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 
 namespace Dts.Linux.Netfilter;
@@ -19,8 +20,13 @@ public sealed partial class NfQueue : IDisposable
     private const int StopPollMilliseconds = 100;
 
     private readonly PacketHandler _handler;
+    // The receive thread owns the native handles and closes them as it ends (Run's finally), so that every
+    // libnetfilter_queue call happens on it; Dispose only stops and joins that thread.
+    [SuppressMessage("Reliability", "CA2213:Disposable fields should be disposed", Justification = "Closed by the receive thread, which Dispose joins.")]
     private readonly SafeNfqHandle _nfq;
+    [SuppressMessage("Reliability", "CA2213:Disposable fields should be disposed", Justification = "Closed by the receive thread, which Dispose joins.")]
     private readonly SafeNfqQueueHandle _queue;
+    [SuppressMessage("Reliability", "CA2213:Disposable fields should be disposed", Justification = "Does not own the fd: nfq_close() closes it.")]
     private readonly SafeFdHandle _socket;
     private readonly GCHandle _self;
     private readonly unsafe byte* _buffer;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Dts.Linux.Namespaces;
 
 namespace Dts.Linux.Netfilter;
@@ -135,7 +136,7 @@ public sealed partial class NfQueueSteering : IDisposable
     /// </summary>
     internal static bool IsNftQueueSupported(NftContext nft)
     {
-        string t = string.Create(CultureInfo.InvariantCulture, $"inet dts_qprobe_{Environment.ProcessId}_{Random.Shared.Next():x}");
+        string t = string.Create(CultureInfo.InvariantCulture, $"inet dts_qprobe_{Environment.ProcessId}_{RandomNumberGenerator.GetInt32(int.MaxValue):x}");
         return nft.TryRun(
             $"add table {t}\nadd chain {t} c {{ type filter hook output priority 0; policy accept; }}\n"
             + $"add rule {t} c meta mark 0x1 queue num 0\ndelete table {t}\n",

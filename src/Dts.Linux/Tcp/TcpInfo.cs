@@ -4,7 +4,7 @@ namespace Dts.Linux.Tcp;
 /// The part of <c>struct tcp_info</c> (include/uapi/linux/tcp.h, filled by tcp_get_info() in
 /// net/ipv4/tcp.c) that handover code needs.
 /// </summary>
-public readonly struct TcpInfo
+public readonly record struct TcpInfo
 {
     internal TcpInfo(in Interop.Libc.tcp_info info)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using Dts.Core.Tcp;
@@ -32,6 +33,7 @@ public static partial class TcpRepair
     /// <returns>A connected socket owning the descriptor.</returns>
     /// <exception cref="LinuxSocketException">A call failed. The descriptor is closed while still in repair
     /// mode, so nothing reaches the wire.</exception>
+    [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The returned Socket owns the SafeSocketHandle; it is disposed here only if the Socket constructor throws.")]
     public static Socket Restore(TcpRepairState state, IPEndPoint local, IPEndPoint remote)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -80,7 +82,16 @@ public static partial class TcpRepair
         SetTcp(handle, TCP_REPAIR, TCP_REPAIR_OFF, "TCP_REPAIR, OFF");
 
         var socketHandle = new SafeSocketHandle(handle.Release(), ownsHandle: true);
-        return new Socket(socketHandle);
+        try
+        {
+            return new Socket(socketHandle);
+        }
+        catch
+        {
+            // The Socket constructor queries the fd; if that fails the fd is still ours to close.
+            socketHandle.Dispose();
+            throw;
+        }
     }
 
     private static void SetRepairOptions(SafeFdHandle handle, TcpRepairState state)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Dts.Testbed.Processes;
 
@@ -24,6 +25,8 @@ public static class CommandRunner
     /// killed and the result has <see cref="ProcessResult.TimedOut"/> set; on cancellation it is killed and
     /// <see cref="OperationCanceledException"/> is thrown.
     /// </summary>
+    [SuppressMessage("Reliability", "CA2025:Do not pass 'IDisposable' instances into unawaited tasks", Justification =
+        "stdout is a MemoryStream that is never disposed: a copy that outlives the 2 s wait (grandchildren holding the pipe) only appends to it.")]
     public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var psi = new ProcessStartInfo(file)
@@ -47,7 +50,7 @@ public static class CommandRunner
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            return new ProcessResult(commandLine, 127, [], ex.Message, false, stopwatch.Elapsed);
+            return new ProcessResult(commandLine, 127, ReadOnlyMemory<byte>.Empty, ex.Message, false, stopwatch.Elapsed);
         }
 
         process.StandardInput.Close();
@@ -72,7 +75,7 @@ public static class CommandRunner
 
         // Grandchildren may keep the pipes open after a kill; don't wait for them forever.
         await Task.WhenAny(Task.WhenAll(stdoutTask, stderrTask), Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
-        string stderr = stderrTask.IsCompletedSuccessfully ? stderrTask.Result : string.Empty;
+        string stderr = stderrTask.IsCompletedSuccessfully ? await stderrTask.ConfigureAwait(false) : string.Empty;
         return new ProcessResult(commandLine, process.ExitCode, stdout.ToArray(), stderr, timedOut, stopwatch.Elapsed);
     }
 

@@ -54,8 +54,14 @@ internal sealed class RepairTopology : IDisposable
     /// <summary>Routes the client's traffic to S2.</summary>
     public void RouteToS2() => TestNamespaces.Ip(C, $"route replace {ServerAddress}/32 dev c2 src {ClientAddress}");
 
+    /// <summary>A listener on the server address in <paramref name="ns"/>, which must be <see cref="S1"/> or <see cref="S2"/>.</summary>
     public Socket Listen(NetworkNamespace ns, int port, int? receiveBuffer = null)
     {
+        if (ns != S1 && ns != S2)
+        {
+            throw new ArgumentException("Only the servers S1 and S2 listen on the server address.", nameof(ns));
+        }
+
         Socket listener = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         if (receiveBuffer is int size)
         {

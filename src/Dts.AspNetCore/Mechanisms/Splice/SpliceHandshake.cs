@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Dts.AspNetCore.Handover;
 using Dts.Core.Packets;
 using Dts.Core.Splice;
@@ -10,6 +11,8 @@ namespace Dts.AspNetCore.Mechanisms.Splice;
 /// packets for the flow (its SYN-ACK, then its ACKs of the injected bytes). Nothing of the flow reaches the
 /// wire while it exists. Guarded by the lock of <see cref="SpliceFlows"/>.
 /// </summary>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification =
+    "_progress is a SemaphoreSlim whose AvailableWaitHandle is never read: it holds no kernel handle to release.")]
 internal sealed class SpliceHandshake
 {
     private readonly TaskCompletionSource<SynAck> _synAck = new(TaskCreationOptions.RunContinuationsAsynchronously);

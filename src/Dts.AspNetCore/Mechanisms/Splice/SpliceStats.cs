@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using Dts.Core.Splice;
 using Dts.Core.Telemetry;
@@ -9,6 +10,7 @@ namespace Dts.AspNetCore.Mechanisms.Splice;
 internal static class SpliceStats
 {
     /// <summary>Adds <c>dts.splice.flows</c>, <c>.packets</c>, <c>.dropped</c> and <c>.enobufs</c> (observable) to the <c>Dts</c> meter.</summary>
+    [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "IMeterFactory owns the Meter it creates and disposes it with the service provider.")]
     public static void CreateInstruments(IMeterFactory meters, SpliceFlows flows, NfQueue queue)
     {
         var meter = meters.Create("Dts");
