@@ -25,6 +25,7 @@ internal static partial class Interop
         internal const int IPPROTO_IPV6 = 41;
         internal const int IPPROTO_RAW = 255;
         internal const int SOL_SOCKET = 1;
+        internal const int SO_REUSEADDR = 2;
         internal const int SO_SNDBUF = 7;
         internal const int SO_RCVBUF = 8;
         internal const int SO_RCVTIMEO = 20;

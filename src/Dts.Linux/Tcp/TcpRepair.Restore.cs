@@ -80,6 +80,9 @@ public static partial class TcpRepair
 
         SocketOption.Set(handle, IPPROTO_TCP, TCP_REPAIR_WINDOW, state.Window, "setsockopt(TCP_REPAIR_WINDOW)");
         SetTcp(handle, TCP_REPAIR, TCP_REPAIR_OFF, "TCP_REPAIR, OFF");
+        // Repair off leaves sk_reuse at SK_NO_REUSE; a listener's connections have SO_REUSEADDR, and one that
+        // outlives this process must not keep the node's restarted VIP listener from binding (EADDRINUSE).
+        SocketOption.SetInt32(handle, SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt(SO_REUSEADDR)");
 
         var socketHandle = new SafeSocketHandle(handle.Release(), ownsHandle: true);
         try

@@ -24,13 +24,17 @@ public static partial class TcpRepair
 
     /// <summary>
     /// Leaves repair mode with <c>TCP_REPAIR_OFF_NO_WP</c>, so no window probe is sent: the connection
-    /// carries on as if it had never been frozen (the fallback path of a failed handover).
+    /// carries on as if it had never been frozen (after the origin's checkpoint, or a failed handover). Leaving
+    /// repair mode resets sk_reuse to SK_NO_REUSE (do_tcp_setsockopt(), net/ipv4/tcp.c), so <c>SO_REUSEADDR</c>,
+    /// which the connection inherited from its listener, is set again: a connection that outlives its process
+    /// must not keep a restarted listener from binding the port (EADDRINUSE).
     /// </summary>
     /// <exception cref="LinuxSocketException">The setsockopt failed (EPERM when not permitted).</exception>
     public static void Thaw(SafeSocketHandle socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         SocketOption.SetInt32(socket, IPPROTO_TCP, TCP_REPAIR, TCP_REPAIR_OFF_NO_WP, "setsockopt(TCP_REPAIR, OFF_NO_WP)");
+        SocketOption.SetInt32(socket, SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt(SO_REUSEADDR)");
     }
 
     /// <summary>Duplicates the descriptor (fcntl(2) F_DUPFD_CLOEXEC); both refer to the same socket.</summary>

@@ -45,6 +45,28 @@ public sealed class TcpRepairTests : IDisposable
     }
 
     [RootFact]
+    public void Thaw_ConnectionLingers_ARestartedListenerStillBinds()
+    {
+        // TCP_REPAIR_OFF leaves sk_reuse at SK_NO_REUSE (do_tcp_setsockopt, net/ipv4/tcp.c), while the connection
+        // came with SO_REUSEADDR from its listener (.NET sets it on every TCP socket it binds): a thawed socket
+        // still bound to the port must not keep a restarted listener from binding it (EADDRINUSE).
+        var port = (IPEndPoint)_listener.LocalEndPoint!;
+        TcpRepair.Freeze(_server.SafeHandle);
+        TcpRepair.Thaw(_server.SafeHandle);
+        _listener.Dispose();
+
+        using var restarted = _ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        restarted.Bind(port);
+        restarted.Listen();
+
+        var reuse = new byte[4];
+        _server.GetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, reuse);
+        Assert.Equal(1, BitConverter.ToInt32(reuse));
+        _client.Send("still here"u8);
+        Assert.Equal("still here"u8.ToArray(), _server.ReceiveExactly(10));
+    }
+
+    [RootFact]
     public void Thaw_AfterCheckpoint_ConnectionCarriesOn()
     {
         _client.Send("abcdef"u8);
@@ -118,6 +140,9 @@ public sealed class TcpRepairTests : IDisposable
         using Socket restored = _ns.Run(() => TcpRepair.Restore(state, local, remote));
         restored.ReceiveTimeout = 10_000;
         Assert.Equal("queued"u8.ToArray(), restored.ReceiveExactly(6));
+        var reuse = new byte[4];
+        restored.GetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, reuse);
+        Assert.Equal(1, BitConverter.ToInt32(reuse)); // as a listener's connection has it: a restarted listener can bind
         restored.Send("reply"u8);
         Assert.Equal("reply"u8.ToArray(), _client.ReceiveExactly(5));
     }
