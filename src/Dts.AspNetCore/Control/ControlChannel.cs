@@ -20,6 +20,13 @@ namespace Dts.AspNetCore.Control;
 /// </summary>
 internal sealed partial class ControlChannel : IDisposable
 {
+    /// <summary>
+    /// The largest control message, both ways and on both ends (client and server). A handover carries the
+    /// unconsumed stream (up to <c>Dts:MaxRecordedBytes</c> plus the kernel's receive queue, which autotuning
+    /// grows to tcp_rmem[2], 6 MiB by default): gRPC's default 4 MB refused such handovers.
+    /// </summary>
+    internal const int MaxMessageSize = 64 << 20;
+
     private readonly DtsOptions _options;
     private readonly ControlCertificates _certificates;
     private readonly ILogger<ControlChannel> _logger;
@@ -133,8 +140,8 @@ internal sealed partial class ControlChannel : IDisposable
             {
                 HttpHandler = handler,
                 DisposeHttpClient = true,
-                MaxReceiveMessageSize = 64 << 20,
-                MaxSendMessageSize = 64 << 20,
+                MaxReceiveMessageSize = MaxMessageSize,
+                MaxSendMessageSize = MaxMessageSize,
                 // A peer that was down (or not up yet) is retried within a second, not after gRPC's default
                 // backoff of up to 120 s, during which every call would fail at once.
                 InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),

@@ -66,7 +66,11 @@ public static class DtsServiceCollectionExtensions
     private static void AddNode(IServiceCollection services, DtsOptions options)
     {
         services.AddMetrics();
-        services.AddGrpc();
+        services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = ControlChannel.MaxMessageSize;
+            grpc.MaxSendMessageSize = ControlChannel.MaxMessageSize;
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DtsTelemetry>();
         services.TryAddSingleton<DispatchPipeline>();
