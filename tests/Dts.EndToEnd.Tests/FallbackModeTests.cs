@@ -55,4 +55,35 @@ public sealed class FallbackModeTests(FallbackModeFixture cluster)
             }
         }
     }
+
+    /// <summary>
+    /// A handover that fails (the target is dead) while the client streams an upload without
+    /// <c>Expect: 100-continue</c>: the origin's socket was frozen only for its checkpoint, so Kestrel's transport
+    /// never tripped over it (a frozen socket fails every receive), and the Local fallback gets every byte of the
+    /// body — request head, the read-ahead Kestrel recorded and what the kernel still queued.
+    /// </summary>
+    [RootFact]
+    public async Task TargetsDead_UploadWithoutExpect_LocalRouteGetsEveryByte()
+    {
+        var t = cluster.Testbed;
+        await t.KillNodeAsync(2);
+        await t.KillNodeAsync(3);
+        var ports = Enumerable.Range(26_000 + Random.Shared.Next(4_000), 1_000)
+            .Where(p => FlowOwner.OwnerIndex(t.ClientAddress, (ushort)p, t.Options.HashSeed, t.NodeCount) == 0)
+            .Take(3).ToArray();
+        var body = SampleContent.Upload(4 << 20);
+        var expected = $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body))} {body.Length}\n";
+
+        foreach (var port in ports)
+        {
+            using var raw = await RawClient.ConnectAsync(t, TimeSpan.FromSeconds(5), port);
+            var head = Encoding.ASCII.GetBytes($"POST /static/echo HTTP/1.1\r\nHost: vip\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+            await raw.SendAsync(head.Concat(body).ToArray());
+            var reply = Encoding.Latin1.GetString(await raw.ReadToEndAsync(TimeSpan.FromSeconds(20)));
+
+            Assert.StartsWith("HTTP/1.1 200", reply);
+            Assert.Contains("X-Dts-Node: n1", reply);
+            Assert.EndsWith(expected, reply);
+        }
+    }
 }

@@ -88,6 +88,27 @@ public sealed class TcpRepairTests : IDisposable
         Assert.Equal("more"u8.ToArray(), _server.ReceiveExactly(4));
     }
 
+    /// <summary>
+    /// Why the origin freezes its socket only for the checkpoint's syscalls: while frozen, a socket fails every
+    /// receive the application starts — the zero-byte "wait for data" receive (.NET peeks one byte: EINVAL) as
+    /// well as a real one (EPERM) — and Kestrel's transport, which reads again after every flush, gives up on the
+    /// connection (issue 7: a handover that then failed could no longer fall back, and the client was reset).
+    /// </summary>
+    [RootFact]
+    public async Task Freeze_ApplicationReceives_FailUntilThawed()
+    {
+        TcpRepair.Freeze(_server.SafeHandle);
+
+        var wait = await Assert.ThrowsAsync<SocketException>(async () => await _server.ReceiveAsync(Memory<byte>.Empty));
+        var read = await Assert.ThrowsAsync<SocketException>(async () => await _server.ReceiveAsync(new byte[16].AsMemory()));
+
+        Assert.Equal(SocketError.InvalidArgument, wait.SocketErrorCode);
+        Assert.Equal(SocketError.AccessDenied, read.SocketErrorCode);
+        TcpRepair.Thaw(_server.SafeHandle);
+        _client.Send("abc"u8);
+        Assert.Equal("abc"u8.ToArray(), _server.ReceiveExactly(3));
+    }
+
     [RootFact]
     public void Checkpoint_NotFrozen_ThrowsEperm()
     {
