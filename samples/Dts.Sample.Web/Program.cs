@@ -1,6 +1,7 @@
 using Dts.Sample.Web;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the build output (appsettings.json, wwwroot), wherever the app is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddDts();
 
 var app = builder.Build();

@@ -67,6 +67,9 @@ public sealed class DtsOptions
 
     internal DtsNodeOptions? Self => Find(NodeId);
 
+    /// <summary>Configuration values that could not be converted (<see cref="Configuration.DtsConfigurationBinding"/>), reported at start-up with every other problem.</summary>
+    internal List<string> BindingErrors { get; } = [];
+
     internal int SelfIndex => IndexOf(NodeId);
 
     internal DtsNodeOptions? Find(string id) => IndexOf(id) is var i and >= 0 ? Nodes[i] : null;

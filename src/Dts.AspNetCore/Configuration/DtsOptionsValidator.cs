@@ -17,7 +17,11 @@ internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, ICon
         {
             return ValidateOptionsResult.Success;
         }
-        var errors = new List<string>();
+        var errors = new List<string>(o.BindingErrors);
+        if (o.MaxRecordedBytes is <= 0 or > MaxRecordedBytesLimit)
+        {
+            errors.Add($"Dts:MaxRecordedBytes {o.MaxRecordedBytes} must be in 1..{MaxRecordedBytesLimit} (it travels in one control-channel message with the kernel's receive queue).");
+        }
         if (string.IsNullOrWhiteSpace(o.NodeId))
         {
             errors.Add("Dts:NodeId is required.");
@@ -81,6 +85,9 @@ internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, ICon
     }
 
     internal static readonly TimeSpan KestrelKeepAliveDefault = TimeSpan.FromSeconds(130);
+
+    /// <summary>The largest <c>Dts:MaxRecordedBytes</c>: half a control message, the rest left to the kernel's receive queue.</summary>
+    internal const int MaxRecordedBytesLimit = Control.ControlChannel.MaxMessageSize / 2;
 
     internal static string KeepAliveError(TimeSpan idle, TimeSpan keepAlive) =>
         $"Dts:FlowIdleTimeout {idle} must exceed Kestrel's keep-alive timeout {keepAlive}: an idle connection would outlive its nft elements.";

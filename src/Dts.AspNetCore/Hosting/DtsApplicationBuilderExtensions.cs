@@ -17,7 +17,7 @@ public static class DtsApplicationBuilderExtensions
 {
     /// <summary>
     /// Adds the dispatch middleware (call it before the app's own endpoints), the control-channel gRPC
-    /// service on <c>Dts:ControlPort</c>, <c>GET /dts/health</c>, <c>GET /dts/stats</c>
+    /// service on <c>Dts:ControlPort</c>, <c>GET /dts/health</c>, <c>GET /dts/stats</c>, <c>GET /dts/peers</c>
     /// (<see cref="DtsStats"/> as JSON) and <c>GET /dts/peers</c> (each peer's reachability and control-channel
     /// round trip in µs). Validates the <c>Dts</c> and <c>ReverseProxy</c> sections now and
     /// throws <see cref="OptionsValidationException"/> listing every problem. With <c>Dts:Enabled=false</c> it

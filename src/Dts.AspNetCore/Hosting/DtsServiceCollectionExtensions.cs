@@ -48,14 +48,15 @@ public static class DtsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         var section = configuration.GetSection(DtsOptions.SectionName);
-        services.AddOptions<DtsOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<DtsOptions>().Configure(o => DtsConfigurationBinding.Bind(section, o)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DtsOptions>, DtsOptionsValidator>());
         var reverseProxy = services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddConfigFilter<DtsDestinationFilter>();
 
         // Enabled decides what exists, so it is read now: a plain app must not even construct the node's services.
-        var options = section.Get<DtsOptions>() ?? new DtsOptions();
+        // (A value that doesn't convert is left at its default here and reported by the validator at start-up.)
+        var options = DtsConfigurationBinding.Read(section);
         if (options.Enabled)
         {
             AddNode(services, options);

@@ -13,7 +13,7 @@ internal static class DemoCommand
         mechanism.AcceptOnlyFromAmong(Enum.GetNames<HandoverMechanism>());
         var nodes = new Option<int>("--nodes", "-n") { Description = "Number of nodes.", DefaultValueFactory = _ => 3 };
         var quick = new Option<bool>("--quick") { Description = "Shorter load: 2 s per wrk run, fewer downloads and uploads (about half the time)." };
-        var keep = new Option<bool>("--keep") { Description = "Leave the testbed up afterwards (remove it with 'dts testbed down')." };
+        var keep = new Option<bool>("--keep") { Description = "Leave the testbed up afterwards (remove it with 'dts testbed down <run-id>')." };
 
         var demo = new Command("demo", "Bring a cluster up, drive curl and wrk through it from a client namespace, print a report, tear it down. "
             + "Ends with 'dts-demo: requests=… handovers=… fallbacks=… errors=… bytes_ok=…'; exit code 1 on any error.")

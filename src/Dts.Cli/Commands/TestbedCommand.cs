@@ -50,11 +50,12 @@ internal static class TestbedCommand
 
     private static Command CreateDown()
     {
-        var all = new Option<bool>("--all") { Description = "Remove every dts testbed on this machine, including live ones of other processes." };
-        var leftovers = new Option<bool>("--leftovers") { Description = "Remove only leftovers of crashed runs (whose owner process is gone); keep every live or detached testbed." };
-        var runId = new Argument<string?>("run-id") { Description = "Remove only this testbed.", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Remove every dts testbed on this machine, including live and detached ones of other users." };
+        var leftovers = new Option<bool>("--leftovers") { Description = "Remove only leftovers of crashed runs (whose owner process is gone); keep every live or detached testbed (the default)." };
+        var runId = new Argument<string?>("run-id") { Description = "Remove this testbed (one that 'up' started, for instance).", Arity = ArgumentArity.ZeroOrOne };
 
-        var down = new Command("down", "Remove the testbeds started by 'up' and leftovers of crashed runs.") { all, leftovers, runId };
+        var down = new Command("down", "Remove one testbed by its run id; without one, only leftovers of crashed runs (testbeds are machine-wide: "
+            + "another user's detached testbed is never removed without its id or --all).") { all, leftovers, runId };
         down.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var removed = new List<string>();
@@ -70,16 +71,12 @@ internal static class TestbedCommand
             }
             else
             {
-                if (!parse.GetValue(all) && !parse.GetValue(leftovers))
-                {
-                    foreach (var info in DtsTestbed.List().Where(t => t.IsDetached))
-                    {
-                        await DtsTestbed.RemoveAsync(info.RunId, ct);
-                        removed.Add(info.RunId);
-                    }
-                }
-
                 removed.AddRange(await DtsTestbed.CleanupAsync(parse.GetValue(all), ct));
+                var kept = DtsTestbed.List().Where(t => t.IsDetached).Select(t => t.RunId).ToList();
+                if (kept.Count > 0)
+                {
+                    Console.WriteLine($"kept (detached; remove one with 'testbed down <run-id>'): {string.Join(' ', kept)}");
+                }
             }
 
             Console.WriteLine(removed.Count == 0 ? "no testbed to remove" : $"removed: {string.Join(' ', removed)}");

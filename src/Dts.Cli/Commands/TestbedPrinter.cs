@@ -26,7 +26,7 @@ internal static class TestbedPrinter
         Console.WriteLine($"  ip netns exec {tb.NodeNamespace(1)} nft list ruleset");
         Console.WriteLine($"  tail -f {tb.NodeLogPath(1)}");
         Console.WriteLine("remove:");
-        Console.WriteLine($"  dts testbed down        (or: dts testbed down {tb.RunId})");
+        Console.WriteLine($"  ./dts.sh testbed down {tb.RunId}");
     }
 
     public static void PrintList(IReadOnlyList<TestbedInfo> testbeds)

@@ -25,6 +25,28 @@ public sealed class DtsOptionsValidatorTests : IDisposable
     }
 
     [Fact]
+    public void Validate_ValuesThatDoNotConvert_ListedWithEveryOtherProblem()
+    {
+        var config = TestConfig.Build(new Dictionary<string, string?>
+        {
+            ["Dts:Mechanism"] = "Foo",
+            ["Dts:Port"] = "abc",
+            ["Dts:MaxRecordedBytes"] = "0",
+            ["Dts:Vip"] = "not-an-ip",
+        }, certDir: _certDir);
+        using var sp = TestServices.Build(config);
+
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<DtsOptions>>().Value);
+
+        var all = string.Join("\n", ex.Failures);
+        Assert.Contains("Dts:Mechanism: Failed to convert configuration value 'Foo'", all);
+        Assert.Contains("Dts:Port: Failed to convert configuration value 'abc'", all);
+        Assert.Contains("Dts:MaxRecordedBytes 0 must be in 1..", all);
+        Assert.Contains("Dts:Vip 'not-an-ip'", all);
+        Assert.Equal(4, ex.Failures.Count());
+    }
+
+    [Fact]
     public void Validate_ManyProblems_ReportsEveryOneAtOnce()
     {
         var config = TestConfig.Build(new Dictionary<string, string?>
