@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Dts.AspNetCore.Connections;
 using Dts.AspNetCore.Control;
 using Dts.AspNetCore.Dispatch;
@@ -55,7 +56,7 @@ internal sealed partial class HandoverCoordinator(
         var started = time.GetTimestamp();
         var flow = connection.Flow;
         var handoverId = Guid.NewGuid().ToString("N");
-        SafeSocketHandle? dup = null;
+        SafeHandle? dup = null;
         var applied = false;
         try
         {
@@ -174,7 +175,7 @@ internal sealed partial class HandoverCoordinator(
         return state == TcpSocketState.Established ? null : $"TCP state {state}";
     }
 
-    private async Task QuiesceAsync(SafeSocketHandle socket, CancellationToken cancellationToken)
+    private async Task QuiesceAsync(SafeHandle socket, CancellationToken cancellationToken)
     {
         var until = time.GetTimestamp() + (long)(QuiesceBound.TotalSeconds * time.TimestampFrequency);
         while (TcpRepair.GetInq(socket) > 0 && time.GetTimestamp() < until)

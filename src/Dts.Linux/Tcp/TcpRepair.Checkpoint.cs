@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using Dts.Core.Tcp;
 using static Interop.Libc;
@@ -19,7 +20,7 @@ public static partial class TcpRepair
     /// changed while being read (packets reached a frozen socket).</exception>
     /// <exception cref="LinuxSocketException">A call failed; EPERM from <c>TCP_REPAIR_QUEUE</c> means the socket
     /// is not frozen.</exception>
-    public static TcpRepairState Checkpoint(SafeSocketHandle socket)
+    public static TcpRepairState Checkpoint(SafeHandle socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         TcpInfo info = GetInfo(socket);
@@ -68,9 +69,9 @@ public static partial class TcpRepair
         }
     }
 
-    private static void SelectQueue(SafeSocketHandle socket, int queue, string name) =>
+    private static void SelectQueue(SafeHandle socket, int queue, string name) =>
         SocketOption.SetInt32(socket, IPPROTO_TCP, TCP_REPAIR_QUEUE, queue, $"setsockopt(TCP_REPAIR_QUEUE, {name})");
 
-    private static unsafe void TrySetTcpOption(SafeSocketHandle socket, int name, int value) =>
+    private static unsafe void TrySetTcpOption(SafeHandle socket, int name, int value) =>
         _ = setsockopt(socket, IPPROTO_TCP, name, &value, sizeof(int));
 }

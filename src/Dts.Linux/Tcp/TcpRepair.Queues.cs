@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using static Interop.Libc;
 
@@ -14,7 +15,7 @@ public static partial class TcpRepair
     /// (tcp_clean_rtx_queue()), so the peek may return acknowledged bytes first: keep the last
     /// <paramref name="outq"/> bytes, which are [snd_una, write_seq).
     /// </summary>
-    private static unsafe byte[] PeekSendQueue(SafeSocketHandle socket, int outq)
+    private static unsafe byte[] PeekSendQueue(SafeHandle socket, int outq)
     {
         if (outq == 0)
         {
@@ -35,7 +36,7 @@ public static partial class TcpRepair
     /// Peeks the receive queue from copied_seq. Repeated MSG_PEEK calls start at the same byte unless
     /// SO_PEEK_OFF is set (TCP supports it since Linux 6.9), so loop with a peek offset and reset it after.
     /// </summary>
-    private static unsafe byte[] PeekRecvQueue(SafeSocketHandle socket, int inq)
+    private static unsafe byte[] PeekRecvQueue(SafeHandle socket, int inq)
     {
         if (inq == 0)
         {
@@ -71,7 +72,7 @@ public static partial class TcpRepair
         }
     }
 
-    private static unsafe nint RecvPeek(SafeSocketHandle socket, byte[] buffer, int offset, int count, string operation)
+    private static unsafe nint RecvPeek(SafeHandle socket, byte[] buffer, int offset, int count, string operation)
     {
         fixed (byte* p = buffer)
         {

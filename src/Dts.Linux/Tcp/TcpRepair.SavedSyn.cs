@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using static Interop.Libc;
 
@@ -22,7 +23,7 @@ public static partial class TcpRepair
     /// so a second call returns null.
     /// </summary>
     /// <exception cref="LinuxSocketException">getsockopt failed.</exception>
-    public static unsafe byte[]? TryGetSavedSyn(SafeSocketHandle socket)
+    public static unsafe byte[]? TryGetSavedSyn(SafeHandle socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         byte[] buffer = new byte[256];

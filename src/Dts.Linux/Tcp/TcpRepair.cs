@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using static Interop.Libc;
 
@@ -16,7 +17,7 @@ public static partial class TcpRepair
     /// packets are still processed: drop the flow in the packet filter first.
     /// </summary>
     /// <exception cref="LinuxSocketException">EPERM without CAP_NET_ADMIN or when the socket is not ESTABLISHED/CLOSE.</exception>
-    public static void Freeze(SafeSocketHandle socket)
+    public static void Freeze(SafeHandle socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         SocketOption.SetInt32(socket, IPPROTO_TCP, TCP_REPAIR, TCP_REPAIR_ON, "setsockopt(TCP_REPAIR, ON)");
@@ -30,16 +31,21 @@ public static partial class TcpRepair
     /// must not keep a restarted listener from binding the port (EADDRINUSE).
     /// </summary>
     /// <exception cref="LinuxSocketException">The setsockopt failed (EPERM when not permitted).</exception>
-    public static void Thaw(SafeSocketHandle socket)
+    public static void Thaw(SafeHandle socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         SocketOption.SetInt32(socket, IPPROTO_TCP, TCP_REPAIR, TCP_REPAIR_OFF_NO_WP, "setsockopt(TCP_REPAIR, OFF_NO_WP)");
         SocketOption.SetInt32(socket, SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt(SO_REUSEADDR)");
     }
 
-    /// <summary>Duplicates the descriptor (fcntl(2) F_DUPFD_CLOEXEC); both refer to the same socket.</summary>
+    /// <summary>
+    /// Duplicates the descriptor (fcntl(2) F_DUPFD_CLOEXEC); both refer to the same socket. The duplicate is a
+    /// plain descriptor, closed with close(2): a <see cref="SafeSocketHandle"/>'s release closes abortively
+    /// (SO_LINGER {1, 0}), and SO_LINGER belongs to the socket, so the application's own later close of its
+    /// descriptor would reset the connection and drop unsent data.
+    /// </summary>
     /// <exception cref="LinuxSocketException">fcntl failed (EMFILE, EBADF).</exception>
-    public static SafeSocketHandle Duplicate(SafeSocketHandle socket)
+    public static SafeHandle Duplicate(SafeHandle socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         int fd = fcntl(socket, F_DUPFD_CLOEXEC, 0);
@@ -48,12 +54,12 @@ public static partial class TcpRepair
             throw LinuxSocketException.FromLastError("fcntl(F_DUPFD_CLOEXEC)");
         }
 
-        return new SafeSocketHandle(fd, ownsHandle: true);
+        return new SafeFdHandle(fd);
     }
 
     /// <summary>Reads <c>TCP_INFO</c> (tcp_get_info() in net/ipv4/tcp.c).</summary>
     /// <exception cref="LinuxSocketException">getsockopt failed (e.g. not a TCP socket).</exception>
-    public static TcpInfo GetInfo(SafeSocketHandle socket)
+    public static TcpInfo GetInfo(SafeHandle socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         SocketOption.Get(socket, IPPROTO_TCP, TCP_INFO, out tcp_info info, "getsockopt(TCP_INFO)");
@@ -64,7 +70,7 @@ public static partial class TcpRepair
     /// Bytes received but not yet read by the application (<c>SIOCINQ</c>: rcv_nxt − copied_seq, in bytes).
     /// </summary>
     /// <exception cref="LinuxSocketException">EINVAL on a listening socket.</exception>
-    public static int GetInq(SafeSocketHandle socket)
+    public static int GetInq(SafeHandle socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return SocketOption.Ioctl(socket, SIOCINQ, "ioctl(SIOCINQ)");
@@ -74,7 +80,7 @@ public static partial class TcpRepair
     /// Bytes in the send queue, unacknowledged plus not yet sent (<c>SIOCOUTQ</c>: write_seq − snd_una, in bytes).
     /// </summary>
     /// <exception cref="LinuxSocketException">EINVAL on a listening socket.</exception>
-    public static int GetOutq(SafeSocketHandle socket)
+    public static int GetOutq(SafeHandle socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return SocketOption.Ioctl(socket, SIOCOUTQ, "ioctl(SIOCOUTQ)");

@@ -234,10 +234,28 @@ public sealed class TcpRepairTests : IDisposable
     [RootFact]
     public void Duplicate_RefersToTheSameConnection()
     {
-        using SafeSocketHandle dup = TcpRepair.Duplicate(_server.SafeHandle);
+        using var dup = TcpRepair.Duplicate(_server.SafeHandle);
         _client.Send("xyz"u8);
         SocketExtensions.WaitUntil(() => TcpRepair.GetInq(dup) == 3, TimeSpan.FromSeconds(5), "3 bytes via the duplicate");
         Assert.Equal(3, TcpRepair.GetInq(_server.SafeHandle));
         Assert.NotEqual(_server.SafeHandle.DangerousGetHandle(), dup.DangerousGetHandle());
+    }
+
+    [RootFact]
+    public void Duplicate_Closed_TheConnectionStillEndsWithAFin()
+    {
+        // The origin closes its duplicate after every handover attempt; a failed one leaves the connection to
+        // Kestrel, whose close must stay orderly: no SO_LINGER {1, 0} left behind (that would be an RST and the
+        // loss of whatever was still unsent, seen as truncated proxied responses).
+        TcpRepair.Duplicate(_server.SafeHandle).Dispose();
+        var linger = new byte[8];
+        _server.GetRawSocketOption(1 /* SOL_SOCKET */, 13 /* SO_LINGER */, linger);
+        byte[] data = RandomNumberGenerator.GetBytes(1 << 20);
+        _server.Send(data);
+        _server.Close();
+
+        Assert.Equal(0, BitConverter.ToInt32(linger, 0)); // l_onoff
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(_client.ReceiveExactly(data.Length)));
+        Assert.Equal(0, _client.Receive(new byte[1])); // FIN, not ECONNRESET
     }
 }
