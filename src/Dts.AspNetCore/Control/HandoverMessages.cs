@@ -25,6 +25,7 @@ internal static class HandoverMessages
         Tcp = ToMessage(offer.State.Tcp),
         // Arrays this handover owns and never changes again: wrapped, not copied.
         SavedSyn = UnsafeByteOperations.UnsafeWrap(offer.State.SavedSyn),
+        SentUnixUs = offer.SentAt is { } sent ? (sent - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond : 0,
     };
 
     /// <summary>Reads an offer from <paramref name="request"/>; false (with the reason) when it is malformed.</summary>
@@ -51,7 +52,8 @@ internal static class HandoverMessages
             new IPEndPoint(new IPAddress(request.ClientAddress.Span), (int)request.ClientPort),
             new IPEndPoint(new IPAddress(request.LocalAddress.Span), (int)request.LocalPort));
         offer = new HandoverOffer(request.HandoverId, request.OriginNode, mechanism, flow,
-            new HandoverState(FromMessage(request.Tcp), request.SavedSyn.Memory));
+            new HandoverState(FromMessage(request.Tcp), request.SavedSyn.Memory),
+            request.SentUnixUs > 0 ? DateTimeOffset.UnixEpoch.AddTicks(request.SentUnixUs * TimeSpan.TicksPerMicrosecond) : null);
         reason = "";
         return true;
     }

@@ -12,6 +12,7 @@ internal sealed class HandoverCommitPoint
     private readonly TimeProvider _time;
     private readonly long _received;
     private readonly TimeSpan _commitWithin;
+    private DateTimeOffset _notAfter = DateTimeOffset.MaxValue;
     private int _state;
 
     /// <param name="time">The clock <paramref name="commitWithin"/> is measured on.</param>
@@ -27,6 +28,14 @@ internal sealed class HandoverCommitPoint
         _commitWithin = commitWithin;
     }
 
+    /// <summary>
+    /// Also measures the window from when the origin sent the offer (its clock, UTC), not only from when it arrived
+    /// here: a target that stalled (a paused or overloaded process, its socket buffers holding the request) must
+    /// not commit a flow the origin took back after its own timeout. Clocks are assumed to agree within well
+    /// under <c>commitWithin</c>.
+    /// </summary>
+    public void MeasureFrom(DateTimeOffset sentAt) => _notAfter = sentAt + _commitWithin;
+
     /// <summary>True once the origin's cancel (or a late commit) decided against this handover.</summary>
     public bool IsCancelled => Volatile.Read(ref _state) == Cancelled;
 
@@ -35,7 +44,7 @@ internal sealed class HandoverCommitPoint
     /// or it is too late (which cancels it). Only the first caller of this or <see cref="TryCancel"/> wins.
     /// </summary>
     public bool TryCommit() =>
-        _time.GetElapsedTime(_received) < _commitWithin
+        _time.GetElapsedTime(_received) < _commitWithin && _time.GetUtcNow() < _notAfter
             ? Interlocked.CompareExchange(ref _state, Committed, Pending) == Pending
             : TryCancel() && false;
 

@@ -104,7 +104,7 @@ internal sealed partial class HandoverCoordinator(
                 return Abort(flow, $"recorded {recorder.Observed} bytes, the socket delivered {inUserSpace}");
             }
             checkpoint = checkpoint with { RecvQueue = Concat(recorder.Recorded.Span[..checked((int)inUserSpace)], checkpoint.RecvQueue.Span) };
-            var offer = new HandoverOffer(handoverId, _self, mechanism.Kind, flow, mechanism.Capture(connection, checkpoint));
+            var offer = new HandoverOffer(handoverId, _self, mechanism.Kind, flow, mechanism.Capture(connection, checkpoint), time.GetUtcNow());
             var checkpointed = time.GetTimestamp();
 
             // 5. Ask the target. From here on only its answer (or, when that is lost, the Cancel query) decides: a

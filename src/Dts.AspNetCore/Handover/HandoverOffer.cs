@@ -12,4 +12,9 @@ namespace Dts.AspNetCore.Handover;
 /// <param name="Mechanism">The origin's <c>Dts:Mechanism</c>; a target running another one refuses.</param>
 /// <param name="Flow">The connection's 4-tuple, client and VIP endpoints.</param>
 /// <param name="State">What the origin captured of the connection.</param>
-internal sealed record HandoverOffer(string HandoverId, string OriginNode, HandoverMechanism Mechanism, FlowKey Flow, HandoverState State);
+/// <param name="SentAt">
+/// The origin's clock (UTC) when it sent the offer, or null when it did not say. The target commits no later than
+/// half the handover timeout after it, whenever the offer reaches it (a target that stalled must not commit a flow
+/// the origin has already taken back); cluster clocks are assumed to agree within well under that half.
+/// </param>
+internal sealed record HandoverOffer(string HandoverId, string OriginNode, HandoverMechanism Mechanism, FlowKey Flow, HandoverState State, DateTimeOffset? SentAt = null);

@@ -40,6 +40,10 @@ internal sealed partial class HandoverReceiver(
                 ? HandoverAnswer.Refused("cancelled")
                 : await existing.Answer.Task.ConfigureAwait(false);
         }
+        if (offer.SentAt is { } sentAt)
+        {
+            entry.Commit.MeasureFrom(sentAt);
+        }
         HandoverAnswer answer;
         try
         {
@@ -81,6 +85,11 @@ internal sealed partial class HandoverReceiver(
         if (!arrivals.IsReady)
         {
             return Refuse(offer, "the VIP listener is not bound");
+        }
+        if (offer.SentAt is { } sentAt && time.GetUtcNow() - sentAt >= _commitWithin)
+        {
+            // Too late to commit (HandoverCommitPoint): refused before anything is installed.
+            return Refuse(offer, $"stale: sent {(time.GetUtcNow() - sentAt).TotalMilliseconds:F0} ms ago, the origin may have taken it back");
         }
         var result = await mechanism.ApplyAsync(offer, commit).ConfigureAwait(false);
         if (!result.Accepted)

@@ -19,7 +19,8 @@ public sealed class HandoverMessagesTests
                 SendSeq = new SeqNum(0xfffffff0), RecvSeq = new SeqNum(7), SendQueue = new byte[] { 1, 2 }, RecvQueue = new byte[] { 3, 4, 5 },
                 Mss = 1448, SndWscale = 7, RcvWscale = 9, WindowScaling = true, SackPermitted = true, Timestamps = true, TsVal = 123456,
                 Window = new TcpRepairWindow { snd_wl1 = 1, snd_wnd = 2, max_window = 3, rcv_wnd = 4, rcv_wup = 5 },
-            }, new byte[] { 0x45, 0, 0, 40 }));
+            }, new byte[] { 0x45, 0, 0, 40 }),
+            new DateTimeOffset(2026, 12, 2, 1, 2, 3, TimeSpan.Zero).AddTicks(4_560)); // µs precision on the wire
 
         var request = HandoverMessages.ToRequest(offer);
         Assert.True(HandoverMessages.TryReadOffer(request, out var back, out var reason), reason);
@@ -32,6 +33,7 @@ public sealed class HandoverMessagesTests
         Assert.Equal(a.SendQueue.ToArray(), b.SendQueue.ToArray());
         Assert.Equal(a.RecvQueue.ToArray(), b.RecvQueue.ToArray());
         Assert.Equal(offer.State.SavedSyn.ToArray(), back.State.SavedSyn.ToArray());
+        Assert.Equal(offer.SentAt, back.SentAt);
     }
 
     [Theory]

@@ -39,6 +39,26 @@ public sealed class HandoverCommitPointTests
     }
 
     /// <summary>A clock that moves only when told (timestamps in ms).</summary>
+    [Fact]
+    public void TryCommit_OfferSentLongBeforeItArrived_FailsAndCancels()
+    {
+        // A target that stalled: the offer reaches it (and its window would start) 6 s after the origin sent it.
+        var point = new HandoverCommitPoint(_time, TimeSpan.FromSeconds(1));
+        point.MeasureFrom(_time.GetUtcNow() - TimeSpan.FromSeconds(6));
+
+        Assert.False(point.TryCommit());
+        Assert.True(point.IsCancelled);
+    }
+
+    [Fact]
+    public void TryCommit_OfferSentJustNow_Wins()
+    {
+        var point = new HandoverCommitPoint(_time, TimeSpan.FromSeconds(1));
+        point.MeasureFrom(_time.GetUtcNow() - TimeSpan.FromMilliseconds(5));
+
+        Assert.True(point.TryCommit());
+    }
+
     private sealed class ManualTime : TimeProvider
     {
         public long Milliseconds { get; set; }
@@ -46,5 +66,7 @@ public sealed class HandoverCommitPointTests
         public override long TimestampFrequency => 1000;
 
         public override long GetTimestamp() => Milliseconds;
+
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UnixEpoch.AddYears(56).AddMilliseconds(Milliseconds);
     }
 }
