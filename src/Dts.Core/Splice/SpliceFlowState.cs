@@ -66,6 +66,11 @@ public sealed class SpliceFlowState
     /// <summary>Translates a target → client packet with <see cref="Rules"/> and accounts for it.</summary>
     public TranslateResult TranslateEgress(Span<byte> ipPacket, bool checksumNotReady, long nowTimestamp)
     {
+        if (EgressFinSeen && IngressFinSeen && !ResetSeen && IsReset(ipPacket))
+        {
+            return TranslateResult.ResetAfterClose;
+        }
+
         TranslateResult result = SpliceTranslator.TranslateEgress(ipPacket, Rules, checksumNotReady, out SpliceSegmentInfo segment);
         if (result == TranslateResult.Translated)
         {
@@ -93,6 +98,26 @@ public sealed class SpliceFlowState
         }
 
         return result;
+    }
+
+    /// <summary>Whether the packet is a TCP segment with RST set (IPv4, or IPv6 with TCP as its first next header).</summary>
+    private static bool IsReset(Span<byte> ipPacket)
+    {
+        Span<byte> segment;
+        if (Ipv4Header.TryRead(ipPacket, out var v4) && v4.Protocol == TcpHeader.ProtocolNumber)
+        {
+            segment = v4.Payload;
+        }
+        else if (Ipv6Header.TryRead(ipPacket, out var v6) && v6.NextHeader == TcpHeader.ProtocolNumber)
+        {
+            segment = v6.Payload;
+        }
+        else
+        {
+            return false;
+        }
+
+        return TcpHeader.TryRead(segment, out var tcp) && (tcp.Flags & TcpFlags.Rst) != 0;
     }
 
     private void Touch(TcpFlags flags, long nowTimestamp)

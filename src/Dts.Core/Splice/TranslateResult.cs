@@ -24,4 +24,11 @@ public enum TranslateResult
 
     /// <summary>Returned by <see cref="SpliceFlowTable"/> only: no state for the packet's flow. Nothing was written.</summary>
     UnknownFlow,
+
+    /// <summary>
+    /// Returned by <see cref="SpliceFlowState.TranslateEgress"/> only: an RST from the target after both sides' FINs,
+    /// the target's stack answering a segment for a socket it no longer has (a handshake probe injected late, say).
+    /// Both ends have closed; the client must not see it. Nothing was written.
+    /// </summary>
+    ResetAfterClose,
 }

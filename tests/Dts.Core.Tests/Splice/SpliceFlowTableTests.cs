@@ -86,6 +86,34 @@ public class SpliceFlowTableTests
         Assert.Equal(0, table.Count);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TranslateEgress_ResetAfterBothFins_NotTranslatedSoTheFilterDropsIt(bool v6)
+    {
+        // Seen in CI: the target's stack answered a late handshake probe with an RST after a clean close.
+        (SpliceFlowTable table, SpliceFlowKey key, _) = NewTable(v6);
+        table.TranslateEgress(Packet(v6, true, TcpFlags.Fin | TcpFlags.Ack), false, 1000);
+        table.TranslateIngress(Packet(v6, false, TcpFlags.Fin | TcpFlags.Ack), false, 1100);
+        byte[] rst = Packet(v6, true, TcpFlags.Rst);
+        byte[] before = (byte[])rst.Clone();
+
+        Assert.Equal(TranslateResult.ResetAfterClose, table.TranslateEgress(rst, false, 1200));
+        Assert.Equal(before, rst);
+        Assert.True(table.TryGet(key, out SpliceFlowState? state));
+        Assert.False(state.ResetSeen);
+    }
+
+    [Fact]
+    public void TranslateEgress_ResetAfterOneFin_Translated()
+    {
+        // The target's reset of a half-closed connection is a real one: the client must see it.
+        (SpliceFlowTable table, _, _) = NewTable(false);
+        table.TranslateEgress(Packet(false, true, TcpFlags.Fin | TcpFlags.Ack), false, 1000);
+
+        Assert.Equal(TranslateResult.Translated, table.TranslateEgress(Packet(false, true, TcpFlags.Rst), false, 1200));
+    }
+
     [Fact]
     public void Sweep_EgressReset_ClosesTheFlow()
     {

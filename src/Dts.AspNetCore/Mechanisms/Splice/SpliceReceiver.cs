@@ -161,8 +161,9 @@ internal sealed partial class SpliceReceiver(
                 next += length;
                 sentAny = true;
             }
-            if (next == end && end > start && !probed)
+            if (next == end && end > start && !probed && !handshake.Decided.IsCompleted)
             {
+                // (Not once decided: a probe that reaches a connection already over is answered with an RST.)
                 // The target's stack may delay its ACK of the bytes (RFC 9293 §3.8.6.3); its first egress
                 // packet would then be the app's response, which the handshake phase must drop. A zero-length
                 // segment at an old sequence number is out of window and answered at once with a duplicate
