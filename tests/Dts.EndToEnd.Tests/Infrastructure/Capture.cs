@@ -12,8 +12,12 @@ namespace Dts.EndToEnd.Tests.Infrastructure;
 /// </summary>
 internal sealed class Capture : IAsyncDisposable
 {
-    /// <summary>The most payload one segment carries on the testbed's 1500-byte MTU (1460 without options); more means GRO merged segments.</summary>
-    public const int MaxSegmentPayload = 1460;
+    /// <summary>
+    /// The testbed's MTU: an IP packet longer than this was never one frame on the wire but segments the receiver's
+    /// GRO merged (a segment plus a short one can still carry no more payload than one MSS), whose header checksum is
+    /// stale by design.
+    /// </summary>
+    public const int Mtu = 1500;
 
     private readonly Process _tcpdump;
     private readonly string _file;
@@ -94,6 +98,7 @@ internal sealed class Capture : IAsyncDisposable
             TsVal = tsVal,
             Seq = tcp.SequenceNumber.Value,
             ChecksumValid = tcp.IsChecksumValid(ip.SourceAddressBytes, ip.DestinationAddressBytes),
+            IpLength = ip.TotalLength,
         };
         return true;
     }
@@ -120,5 +125,11 @@ internal sealed class Capture : IAsyncDisposable
 
         /// <summary>True when the TCP checksum verifies (RFC 9293 §3.1) as captured.</summary>
         public bool ChecksumValid { get; init; }
+
+        /// <summary>The IP packet's total length (bytes).</summary>
+        public int IpLength { get; init; }
+
+        /// <summary>True when the packet fits one frame (<see cref="Mtu"/>): a segment as it was sent, not a GRO merge.</summary>
+        public bool FitsOneFrame => IpLength <= Mtu;
     }
 }
