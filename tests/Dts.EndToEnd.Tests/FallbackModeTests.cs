@@ -32,11 +32,7 @@ public sealed class FallbackModeTests(FallbackModeFixture cluster)
     public async Task TargetsDead_RejectRoute503_LocalRouteServedByOrigin()
     {
         var t = cluster.Testbed;
-        await t.KillNodeAsync(2);
-        await t.KillNodeAsync(3);
-        var ports = Enumerable.Range(21_000 + Random.Shared.Next(4_000), 1_000)
-            .Where(p => FlowOwner.OwnerIndex(t.ClientAddress, (ushort)p, t.Options.HashSeed, t.NodeCount) == 0)
-            .Take(6).ToArray();
+        var ports = await KillTargetsAsync(21_000, 6);
 
         for (var i = 0; i < ports.Length; i++)
         {
@@ -66,11 +62,7 @@ public sealed class FallbackModeTests(FallbackModeFixture cluster)
     public async Task TargetsDead_UploadWithoutExpect_LocalRouteGetsEveryByte()
     {
         var t = cluster.Testbed;
-        await t.KillNodeAsync(2);
-        await t.KillNodeAsync(3);
-        var ports = Enumerable.Range(26_000 + Random.Shared.Next(4_000), 1_000)
-            .Where(p => FlowOwner.OwnerIndex(t.ClientAddress, (ushort)p, t.Options.HashSeed, t.NodeCount) == 0)
-            .Take(3).ToArray();
+        var ports = await KillTargetsAsync(26_000, 3);
         var body = SampleContent.Upload(4 << 20);
         var expected = $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body))} {body.Length}\n";
 
@@ -85,5 +77,19 @@ public sealed class FallbackModeTests(FallbackModeFixture cluster)
             Assert.Contains("X-Dts-Node: n1", reply);
             Assert.EndsWith(expected, reply);
         }
+    }
+
+    /// <summary>
+    /// Kills n2 and n3 (every route's target but the origin's own) and picks <paramref name="count"/> client ports
+    /// that n1 owns (FlowOwner), from a random window at <paramref name="from"/>, below the ephemeral range.
+    /// </summary>
+    private async Task<int[]> KillTargetsAsync(int from, int count)
+    {
+        var t = cluster.Testbed;
+        await t.KillNodeAsync(2);
+        await t.KillNodeAsync(3);
+        return Enumerable.Range(from + Random.Shared.Next(4_000), 1_000)
+            .Where(p => FlowOwner.OwnerIndex(t.ClientAddress, (ushort)p, t.Options.HashSeed, t.NodeCount) == 0)
+            .Take(count).ToArray();
     }
 }

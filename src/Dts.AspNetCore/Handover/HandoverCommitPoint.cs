@@ -36,6 +36,9 @@ internal sealed class HandoverCommitPoint
     /// </summary>
     public void MeasureFrom(DateTimeOffset sentAt) => _notAfter = sentAt + _commitWithin;
 
+    /// <summary>True once a commit would come too late: past the window counted from arrival or from the origin's send.</summary>
+    public bool IsTooLate => _time.GetElapsedTime(_received) >= _commitWithin || _time.GetUtcNow() >= _notAfter;
+
     /// <summary>True once the origin's cancel (or a late commit) decided against this handover.</summary>
     public bool IsCancelled => Volatile.Read(ref _state) == Cancelled;
 
@@ -44,7 +47,7 @@ internal sealed class HandoverCommitPoint
     /// or it is too late (which cancels it). Only the first caller of this or <see cref="TryCancel"/> wins.
     /// </summary>
     public bool TryCommit() =>
-        _time.GetElapsedTime(_received) < _commitWithin && _time.GetUtcNow() < _notAfter
+        !IsTooLate
             ? Interlocked.CompareExchange(ref _state, Committed, Pending) == Pending
             : TryCancel() && false;
 

@@ -86,10 +86,11 @@ internal sealed partial class HandoverReceiver(
         {
             return Refuse(offer, "the VIP listener is not bound");
         }
-        if (offer.SentAt is { } sentAt && time.GetUtcNow() - sentAt >= _commitWithin)
+        if (commit.IsTooLate)
         {
-            // Too late to commit (HandoverCommitPoint): refused before anything is installed.
-            return Refuse(offer, $"stale: sent {(time.GetUtcNow() - sentAt).TotalMilliseconds:F0} ms ago, the origin may have taken it back");
+            // It could never commit: refused before anything is installed.
+            var sent = offer.SentAt is { } sentAt ? $"sent {(time.GetUtcNow() - sentAt).TotalMilliseconds:F0} ms ago" : "late";
+            return Refuse(offer, $"stale: {sent}, the origin may have taken it back");
         }
         var result = await mechanism.ApplyAsync(offer, commit).ConfigureAwait(false);
         if (!result.Accepted)
