@@ -27,13 +27,23 @@ public sealed class DtsOptions
     /// <summary>The handover mechanism of the whole cluster (default <see cref="HandoverMechanism.Repair"/>).</summary>
     public HandoverMechanism Mechanism { get; set; } = HandoverMechanism.Repair;
 
-    /// <summary>The jhash seed of the flow-ownership rule; must be the same on every node.</summary>
+    /// <summary>The jhash seed of the bucket hash; must be the same on every node.</summary>
     public uint HashSeed { get; set; }
 
     /// <summary>
-    /// Every node of the cluster, in the same order on every node: a node's index in this list is the
-    /// value of <c>jhash(client address . client port) mod N</c> that it owns.
+    /// B, the number of buckets (default 256, 1–65536; the same on every node): a client's bucket is
+    /// <c>jhash(client address . client port) mod B</c>, and each bucket's SYNs are answered by one live node
+    /// (<see cref="Core.Ownership.BucketAssignment"/>).
     /// </summary>
+    public int Buckets { get; set; } = 256;
+
+    /// <summary>Where the node learns which nodes are alive (default <see cref="DtsMembershipMode.Static"/>).</summary>
+    public DtsMembershipMode Membership { get; set; } = DtsMembershipMode.Static;
+
+    /// <summary>The etcd cluster holding the membership, when <see cref="Membership"/> is <see cref="DtsMembershipMode.Etcd"/>.</summary>
+    public DtsEtcdOptions Etcd { get; set; } = new();
+
+    /// <summary>Every node that may be a member of the cluster (ids unique); the order does not matter.</summary>
     public IReadOnlyList<DtsNodeOptions> Nodes { get; init; } = [];
 
     /// <summary>Control-channel certificates (PEM files).</summary>
