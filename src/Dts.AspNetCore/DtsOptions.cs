@@ -35,7 +35,7 @@ public sealed class DtsOptions
     /// <c>jhash(client address . client port) mod B</c>, and each bucket's SYNs are answered by one live node
     /// (<see cref="Core.Ownership.BucketAssignment"/>).
     /// </summary>
-    public int Buckets { get; set; } = 256;
+    public int Buckets { get; set; } = Core.Ownership.BucketAssignment.DefaultBuckets;
 
     /// <summary>Where the node learns which nodes are alive (default <see cref="DtsMembershipMode.Static"/>).</summary>
     public DtsMembershipMode Membership { get; set; } = DtsMembershipMode.Static;

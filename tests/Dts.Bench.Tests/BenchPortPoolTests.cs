@@ -6,6 +6,7 @@ namespace Dts.Bench.Tests;
 public sealed class BenchPortPoolTests
 {
     private static readonly IPAddress Client = IPAddress.Parse("198.19.0.2");
+    private static readonly string?[] Owners = BucketAssignment.Assign(["n1", "n2", "n3"], BucketAssignment.DefaultBuckets);
 
     [Fact]
     public void Next_EveryPort_IsOwnedByThePoolsNode()
@@ -14,17 +15,21 @@ public sealed class BenchPortPoolTests
         for (int i = 0; i < 2 * pool.Count; i++)
         {
             var next = pool.Next();
-            Assert.Equal(2, FlowOwner.OwnerIndex(next.Address, (ushort)next.Port, 0x5eed, 3));
+            Assert.Equal("n3", FlowOwner.Owner(next.Address, (ushort)next.Port, 0x5eed, Owners));
         }
     }
 
     [Fact]
-    public void Constructor_ThreeNodes_SplitsTheRangeRoughlyInThirdsBelowTheEphemeralRange()
+    public void Constructor_ThreeNodes_SplitsTheRangeByBucketSharesBelowTheEphemeralRange()
     {
         var pools = Enumerable.Range(0, 3).Select(i => new BenchPortPool([Client], 0x5eed, 3, i)).ToList();
         int total = BenchPortPool.LastPort - BenchPortPool.FirstPort + 1;
         Assert.Equal(total, pools.Sum(p => p.Count));
-        Assert.All(pools, p => Assert.InRange(p.Count, total / 3 * 9 / 10, total / 3 * 11 / 10));
+        for (int i = 0; i < 3; i++)
+        {
+            double share = BucketAssignment.BucketsOf(Owners, $"n{i + 1}").Length / (double)Owners.Length;
+            Assert.InRange(pools[i].Count, total * share * 0.9, total * share * 1.1);
+        }
         Assert.True(BenchPortPool.LastPort < 32768);
     }
 

@@ -89,7 +89,7 @@ public sealed class FallbackModeTests(FallbackModeFixture cluster)
         await t.KillNodeAsync(2);
         await t.KillNodeAsync(3);
         return Enumerable.Range(from + Random.Shared.Next(4_000), 1_000)
-            .Where(p => FlowOwner.OwnerIndex(t.ClientAddress, (ushort)p, t.Options.HashSeed, t.NodeCount) == 0)
+            .Where(p => t.OwnerIndex(p) == 0)
             .Take(count).ToArray();
     }
 }

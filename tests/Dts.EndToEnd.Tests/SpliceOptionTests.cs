@@ -80,7 +80,7 @@ public sealed class SpliceOptionTests(SpliceClusterFixture cluster)
         var t = cluster.Testbed;
         // Below the client's ephemeral range (32768-60999), which other tests' connections draw from.
         return Enumerable.Range(8_000 + Random.Shared.Next(4_000), 2_000)
-            .Where(p => FlowOwner.OwnerIndex(t.ClientAddress, (ushort)p, t.Options.HashSeed, t.NodeCount) != Target - 1)
+            .Where(p => t.OwnerIndex(p) != Target - 1)
             .Take(count);
     }
 

@@ -42,6 +42,14 @@ internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, ICon
         {
             errors.Add($"Dts:Mechanism {o.Mechanism} must be one of {string.Join(", ", Enum.GetNames<Dts.Core.Handover.HandoverMechanism>())}.");
         }
+        if (o.Buckets is < 1 or > Dts.Core.Ownership.BucketAssignment.MaxBuckets)
+        {
+            errors.Add($"Dts:Buckets {o.Buckets} must be in 1..{Dts.Core.Ownership.BucketAssignment.MaxBuckets} (the same on every node).");
+        }
+        if (!Enum.IsDefined(o.Membership))
+        {
+            errors.Add($"Dts:Membership {o.Membership} must be one of {string.Join(", ", Enum.GetNames<DtsMembershipMode>())}.");
+        }
         if (o.Nodes.Count == 0)
         {
             errors.Add("Dts:Nodes must list every node of the cluster.");

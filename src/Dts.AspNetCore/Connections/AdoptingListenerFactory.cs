@@ -7,15 +7,15 @@ using Microsoft.Extensions.Options;
 namespace Dts.AspNetCore.Connections;
 
 /// <summary>
-/// Kestrel's socket transport, plus a way in for connections that arrive by handover: the listener bound
-/// to the VIP endpoint also yields sockets restored on this node, so they run through the same
-/// connection middleware and HTTP pipeline as accepted ones.
+/// Kestrel's socket transport, plus a way in for connections that arrive by handover: the service listener
+/// (0.0.0.0:Port, which takes the VIP's connections) also yields sockets restored on this node, so they run through
+/// the same connection middleware and HTTP pipeline as accepted ones.
 /// </summary>
 internal sealed class AdoptingListenerFactory : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
     private readonly SocketTransportFactory _inner;
     private readonly HandoverArrivals _arrivals;
-    private readonly IPEndPoint? _vipEndPoint;
+    private readonly IPEndPoint? _serviceEndPoint;
 
     public AdoptingListenerFactory(
         IOptions<SocketTransportOptions> transportOptions,
@@ -26,7 +26,7 @@ internal sealed class AdoptingListenerFactory : IConnectionListenerFactory, ICon
         _inner = new SocketTransportFactory(transportOptions, loggerFactory);
         _arrivals = arrivals;
         var o = options.Value;
-        _vipEndPoint = o.Enabled && IPAddress.TryParse(o.Vip, out var vip) ? new IPEndPoint(vip, o.Port) : null;
+        _serviceEndPoint = o.Enabled ? new IPEndPoint(IPAddress.Any, o.Port) : null;
     }
 
     public bool CanBind(EndPoint endpoint) => _inner.CanBind(endpoint);
@@ -34,7 +34,7 @@ internal sealed class AdoptingListenerFactory : IConnectionListenerFactory, ICon
     public async ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
         var listener = await _inner.BindAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        if (_vipEndPoint is null || !_vipEndPoint.Equals(endpoint))
+        if (_serviceEndPoint is null || !_serviceEndPoint.Equals(endpoint))
         {
             return listener;
         }

@@ -5,16 +5,19 @@ using Microsoft.AspNetCore.Connections.Features;
 namespace Dts.AspNetCore.Connections;
 
 /// <summary>
-/// Kestrel connection middleware on the VIP endpoint (<c>ListenOptions.Use</c>): wraps the transport so
+/// Kestrel connection middleware on the service endpoint (<c>ListenOptions.Use</c>, 0.0.0.0:Port): a connection to
+/// the node's own address passes untouched; on one to the VIP it wraps the transport so
 /// that the bytes read before the dispatch decision are recorded and the output can be silenced, and
 /// attaches <see cref="DtsConnectionFeature"/>. A connection that arrived by handover carries
 /// <see cref="AdoptedConnectionInfo"/> (<see cref="HandoverArrivals"/>) and is served as it is.
 /// </summary>
 internal sealed class DtsConnectionMiddleware(ConnectionDelegate next, DtsOptions options, IHandoverMechanism mechanism)
 {
+    private readonly System.Net.IPAddress _vip = System.Net.IPAddress.Parse(options.Vip);
+
     public Task OnConnectionAsync(ConnectionContext context)
     {
-        if (HandoverArrivals.FlowOf(context) is not { } flow)
+        if (HandoverArrivals.FlowOf(context) is not { } flow || !flow.Local.Address.Equals(_vip))
         {
             return next(context);
         }

@@ -7,9 +7,11 @@ using Microsoft.Extensions.Options;
 namespace Dts.AspNetCore.Flow;
 
 /// <summary>
-/// This node's nft table <c>inet dts</c>: installed (reconciling whatever it finds) when the host starts, and
-/// left in place when it stops (<see cref="StopAsync"/> says why); per-handover set updates go through
-/// libnftables, never the nft program.
+/// This node's nft table <c>inet dts</c> (<see cref="NftFlowTable"/>): installed (reconciling whatever it finds, with
+/// no bucket until the membership gives some) when the host starts, and left in place when it stops
+/// (<see cref="StopAsync"/> says why). The buckets are <see cref="Membership.BucketTable"/>'s to set; per-handover
+/// set updates go through libnftables, never the nft program. A target needs no update to own a handed-over flow:
+/// its restored (Repair) or accepted (Splice) socket is enough.
 /// </summary>
 internal sealed class FlowOwnership(IOptions<DtsOptions> options, IOptions<FlowMarkOptions> marks, TimeProvider time) : IHostedService, IDisposable
 {
@@ -23,8 +25,7 @@ internal sealed class FlowOwnership(IOptions<DtsOptions> options, IOptions<FlowM
         {
             Vip = IPAddress.Parse(o.Vip),
             Port = checked((ushort)o.Port),
-            NodeIndex = o.SelfIndex,
-            NodeCount = o.Nodes.Count,
+            Buckets = o.Buckets,
             HashSeed = o.HashSeed,
             FlowIdleTimeout = o.FlowIdleTimeout,
             SpliceMark = marks.Value.Mark,
@@ -63,22 +64,23 @@ internal sealed class FlowOwnership(IOptions<DtsOptions> options, IOptions<FlowM
         }
     }
 
-    public void RemoveHandedIn(FlowKey flow) => _table.Value.RemoveHandedIn(flow);
-
     /// <summary>
-    /// This node takes the flow in. A <c>handed_out</c> element an earlier connection on the same client port
-    /// left here (this node was its origin) would drop the flow before <c>handed_in</c> accepts it, so it goes.
-    /// This node remembers what it handed out: asking nft would list the whole set (libnftables' cache), and
-    /// deleting an element that is not there waits for an RCU grace period (~10 ms).
+    /// This node is about to take the flow in. A <c>handed_out</c> element an earlier connection on the same client
+    /// port left here (this node was its origin, and the client never closed it where this node could see) would
+    /// drop the flow before its socket exists, so it goes. This node remembers what it handed out: asking nft would
+    /// list the whole set (libnftables' cache), and deleting an element that is not there waits for an RCU grace
+    /// period (~10 ms).
     /// </summary>
-    public void AddHandedIn(FlowKey flow)
+    public void PrepareHandedIn(FlowKey flow)
     {
         if (_handedOut.TryRemove(flow, out _))
         {
             _table.Value.RemoveHandedOut(flow);
         }
-        _table.Value.AddHandedIn(flow);
     }
+
+    /// <summary>Replaces the buckets whose SYNs this node answers (<see cref="NftFlowTable.SetBuckets"/>).</summary>
+    public void SetBuckets(IEnumerable<int> buckets) => _table.Value.SetBuckets(buckets);
 
     /// <summary>Marks the flow's packets, both directions, with <see cref="FlowMarkOptions.Mark"/> (the table must have one).</summary>
     public void AddMarked(FlowKey flow) => _table.Value.AddSpliced(flow);

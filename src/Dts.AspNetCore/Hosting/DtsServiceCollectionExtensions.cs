@@ -8,6 +8,7 @@ using Dts.AspNetCore.Fallback;
 using Dts.AspNetCore.Flow;
 using Dts.AspNetCore.Handover;
 using Dts.AspNetCore.Mechanisms;
+using Dts.AspNetCore.Membership;
 using Dts.AspNetCore.Mechanisms.Repair;
 using Dts.AspNetCore.Mechanisms.Splice;
 using Dts.AspNetCore.Telemetry;
@@ -30,9 +31,10 @@ public static class DtsServiceCollectionExtensions
     /// Adds DTS from <paramref name="configuration"/>: the <c>Dts</c> section bound to <see cref="DtsOptions"/>
     /// (validated at start, every problem listed in one <see cref="OptionsValidationException"/>) and YARP from
     /// the <c>ReverseProxy</c> section. When <c>Dts:Enabled</c> is true (the default) it also adds the node: the
-    /// nft flow table, the control channel (gRPC over mutual TLS), the handover coordinator and receiver, the
-    /// handover mechanism of <c>Dts:Mechanism</c>, and Kestrel endpoints on VIP:Port (dispatching, HTTP/1.x),
-    /// unicast:Port (served here) and unicast:ControlPort (HTTP/2, mTLS). When false, nothing of the node is
+    /// nft flow table, the membership of <c>Dts:Membership</c> and the bucket table that follows it, the control
+    /// channel (gRPC over mutual TLS), the handover coordinator and receiver, the handover mechanism of
+    /// <c>Dts:Mechanism</c>, and Kestrel endpoints on 0.0.0.0:Port (HTTP/1.x; connections to the VIP are dispatched,
+    /// those to the node's own address served here) and unicast:ControlPort (HTTP/2, mTLS). When false, nothing of the node is
     /// registered: no certificates are read, no nft table, no control channel, Kestrel's endpoints are the app's.
     /// Services are added with <c>TryAdd*</c>, so one the app registered before (a <see cref="TimeProvider"/>, say)
     /// is kept. Call it once per service collection: a second call would bind the sections and add the Kestrel
@@ -84,6 +86,12 @@ public static class DtsServiceCollectionExtensions
         services.TryAddSingleton<HandoverArrivals>();
         services.TryAddSingleton<FlowOwnership>();
         services.AddHostedService(sp => sp.GetRequiredService<FlowOwnership>());
+        if (options.Membership == DtsMembershipMode.Static)
+        {
+            services.TryAddSingleton<IClusterMembership, StaticMembership>();
+        }
+        services.TryAddSingleton<BucketTable>();
+        services.AddHostedService(sp => sp.GetRequiredService<BucketTable>());
         // Added after Kestrel's own socket transport, so Kestrel tries it first.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, AdoptingListenerFactory>());
         services.Configure<KestrelServerOptions>(kestrel => ConfigureEndpoints(kestrel, options));
@@ -99,17 +107,19 @@ public static class DtsServiceCollectionExtensions
 
     private static void ConfigureEndpoints(KestrelServerOptions kestrel, DtsOptions options)
     {
-        if (!IPAddress.TryParse(options.Vip, out var vip) || options.Self is not { } self || !IPAddress.TryParse(self.Address, out var unicast))
+        if (!IPAddress.TryParse(options.Vip, out _) || options.Self is not { } self || !IPAddress.TryParse(self.Address, out var unicast))
         {
             return; // validation reports it at start-up
         }
-        kestrel.Listen(vip, options.Port, listen =>
+        // One wildcard listener serves both the VIP (dispatched) and the unicast address (served here). It must be the
+        // wildcard: the flow table tells a socket that owns a flow from the listener by nft's `socket wildcard`, and
+        // a listener bound to the VIP would look like one (ARCHITECTURE §8).
+        kestrel.Listen(IPAddress.Any, options.Port, listen =>
         {
             listen.Protocols = HttpProtocols.Http1;
             var mechanism = listen.ApplicationServices.GetRequiredService<IHandoverMechanism>();
             listen.Use(next => new DtsConnectionMiddleware(next, options, mechanism).OnConnectionAsync);
         });
-        kestrel.Listen(unicast, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         kestrel.Listen(unicast, options.ControlPort, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;

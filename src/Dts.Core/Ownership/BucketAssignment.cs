@@ -13,6 +13,9 @@ namespace Dts.Core.Ownership;
 /// </summary>
 public static class BucketAssignment
 {
+    /// <summary>B when <c>Dts:Buckets</c> is not set: 256.</summary>
+    public const int DefaultBuckets = 256;
+
     /// <summary>The most buckets a table may have (nft's <c>jhash … mod</c> takes any 32-bit modulus; 2^16 keeps the rule's set small).</summary>
     public const int MaxBuckets = 65536;
 

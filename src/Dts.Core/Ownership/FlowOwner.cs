@@ -5,8 +5,8 @@ using System.Numerics;
 namespace Dts.Core.Ownership;
 
 /// <summary>
-/// Which node owns a client's connection: the same function the nodes' nft rule evaluates,
-/// <c>jhash ip saddr . tcp sport mod N seed S</c>. The kernel hashes the concatenation as it sits in nft
+/// Which bucket a client's connection falls in, and so which node answers its SYN: the same function the nodes'
+/// nft bucket rule evaluates, <c>jhash ip saddr . tcp sport mod B seed S</c>. The kernel hashes the concatenation as it sits in nft
 /// registers — the 4 address bytes, then the 2 port bytes zero-padded to 4 (8 bytes, network order) — with
 /// Bob Jenkins' lookup3 <c>jhash()</c> (include/linux/jhash.h) and maps the hash onto 0..N-1 with
 /// <c>reciprocal_scale()</c> (net/netfilter/nft_hash.c, nft_jhash_eval).
@@ -15,13 +15,13 @@ public static class FlowOwner
 {
     private const uint JhashInitval = 0xdeadbeef;
 
-    /// <summary>The index (0..<paramref name="nodeCount"/>−1) of the node that owns connections from <paramref name="client"/>:<paramref name="clientPort"/>.</summary>
+    /// <summary>The bucket (0..<paramref name="buckets"/>−1) of connections from <paramref name="client"/>:<paramref name="clientPort"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="client"/> is not IPv4.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nodeCount"/> is not positive.</exception>
-    public static int OwnerIndex(IPAddress client, ushort clientPort, uint seed, int nodeCount)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="buckets"/> is not positive.</exception>
+    public static int Bucket(IPAddress client, ushort clientPort, uint seed, int buckets)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(nodeCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(buckets);
         if (client.AddressFamily != AddressFamily.InterNetwork)
         {
             throw new ArgumentException("Only IPv4 clients are hashed by the nft rule.", nameof(client));
@@ -30,7 +30,22 @@ public static class FlowOwner
         client.TryWriteBytes(key, out _);
         key[4] = (byte)(clientPort >> 8);
         key[5] = (byte)clientPort;
-        return (int)(((ulong)Jhash(key, seed) * (uint)nodeCount) >> 32);
+        return (int)(((ulong)Jhash(key, seed) * (uint)buckets) >> 32);
+    }
+
+    /// <summary>
+    /// The node that answers the SYN of a connection from <paramref name="client"/>:<paramref name="clientPort"/>
+    /// under the bucket table <paramref name="owners"/> (<see cref="BucketAssignment.Assign"/>; B = its length).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="client"/> is not IPv4, or <paramref name="owners"/> is empty.</exception>
+    public static string? Owner(IPAddress client, ushort clientPort, uint seed, IReadOnlyList<string?> owners)
+    {
+        ArgumentNullException.ThrowIfNull(owners);
+        if (owners.Count == 0)
+        {
+            throw new ArgumentException("The bucket table is empty.", nameof(owners));
+        }
+        return owners[Bucket(client, clientPort, seed, owners.Count)];
     }
 
     /// <summary>lookup3 <c>jhash()</c> as the Linux kernel implements it, for keys of up to 12 bytes.</summary>

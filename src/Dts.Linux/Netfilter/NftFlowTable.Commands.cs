@@ -46,9 +46,58 @@ public sealed partial class NftFlowTable
         return string.Create(CultureInfo.InvariantCulture, $"{address} . {flow.Client.Port}");
     }
 
-    /// <summary>The whole ruleset as one transaction: each table is created if missing, deleted, then defined.</summary>
     /// <summary>The most elements a flow set holds (nft's default for dynamic sets is 65535).</summary>
     internal const int SetSize = 1 << 20;
+
+    private static string Milliseconds(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{(long)t.TotalMilliseconds}ms");
+
+    private string Match => $"ip daddr {Options.Vip} tcp dport {Options.Port}";
+
+    /// <summary>
+    /// The <c>buckets</c> chain's content as one transaction: flushed, then (unless <paramref name="buckets"/> is
+    /// empty) one rule accepting a SYN whose bucket is one of <paramref name="buckets"/> and which a listener is there
+    /// to answer (<c>socket wildcard 1</c>: the wildcard listener; a node whose process died has none, so its
+    /// kernel never resets the SYNs of buckets it still lists), remembering the flow in <c>embryonic</c>.
+    /// </summary>
+    internal string BuildBucketChain(IReadOnlyList<int> buckets, bool create)
+    {
+        NftFlowTableOptions o = Options;
+        string t = $"inet {o.TableName}";
+        var b = new StringBuilder();
+        if (create)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"add chain {t} buckets\n");
+        }
+        b.Append(CultureInfo.InvariantCulture, $"flush chain {t} buckets\n");
+        if (buckets.Count > 0)
+        {
+            string seed = o.HashSeed.ToString("x8", CultureInfo.InvariantCulture);
+            b.Append(CultureInfo.InvariantCulture,
+                $"add rule {t} buckets jhash ip saddr . tcp sport mod {o.Buckets} seed 0x{seed} {{ {Ranges(buckets)} }} socket wildcard 1 update @embryonic {{ ip saddr . tcp sport timeout {_handshakeTimeout} }} accept\n");
+        }
+        return b.ToString();
+    }
+
+    /// <summary>Ascending bucket numbers as nft set elements, runs folded into ranges: <c>1, 5-9, 12</c>.</summary>
+    private static string Ranges(IReadOnlyList<int> sorted)
+    {
+        var b = new StringBuilder();
+        for (var i = 0; i < sorted.Count;)
+        {
+            var j = i;
+            while (j + 1 < sorted.Count && sorted[j + 1] == sorted[j] + 1)
+            {
+                j++;
+            }
+            b.Append(b.Length > 0 ? ", " : "").Append(sorted[i].ToString(CultureInfo.InvariantCulture));
+            if (j > i)
+            {
+                b.Append('-').Append(sorted[j].ToString(CultureInfo.InvariantCulture));
+            }
+            i = j + 1;
+        }
+        return b.ToString();
+    }
 
     /// <summary>
     /// The table as one atomic nft batch. With <paramref name="reconcile"/>, existing sets and their elements are
@@ -60,14 +109,22 @@ public sealed partial class NftFlowTable
         NftFlowTableOptions o = Options;
         string t = $"inet {o.TableName}";
         string vip = o.Vip.ToString();
-        string match = $"ip daddr {vip} tcp dport {o.Port}";
+        string match = Match;
         string reply = $"ip saddr {vip} tcp sport {o.Port}";
         string idle = _idleTimeout;
-        string seed = o.HashSeed.ToString("x8", CultureInfo.InvariantCulture);
         string mac = MulticastMac.ToText(MulticastMac.For(o.Vip));
         string mark = o.SpliceMark is { } m ? "0x" + m.ToString("x", CultureInfo.InvariantCulture) : "";
-        string setSpec = $"{{ type ipv4_addr . inet_service; flags timeout,dynamic; timeout {idle}; size {SetSize}; }}";
-        var sets = o.SpliceMark is null ? new[] { "handed_out", "handed_in" } : new[] { "handed_out", "handed_in", "spliced" };
+        const string syn = "tcp flags & (syn|ack|rst|fin) == syn";
+        const string key = "ip saddr . tcp sport";
+        string FlowSet(string timeout) => $"{{ type ipv4_addr . inet_service; flags timeout,dynamic; timeout {timeout}; size {SetSize}; }}";
+        var sets = new List<(string Name, string Spec)>
+        {
+            ("handed_out", FlowSet(idle)), ("closed", FlowSet(idle)), ("embryonic", FlowSet(_handshakeTimeout)),
+        };
+        if (o.SpliceMark is not null)
+        {
+            sets.Add(("spliced", FlowSet(idle)));
+        }
 
         var b = new StringBuilder();
         b.Append(CultureInfo.InvariantCulture, $"add table {t}\n");
@@ -75,13 +132,14 @@ public sealed partial class NftFlowTable
         {
             b.Append(CultureInfo.InvariantCulture, $"delete table {t}\nadd table {t}\n");
         }
-        foreach (string set in sets)
+        foreach (var (name, spec) in sets)
         {
-            b.Append(CultureInfo.InvariantCulture, $"add set {t} {set} {setSpec}\n");
+            b.Append(CultureInfo.InvariantCulture, $"add set {t} {name} {spec}\n");
         }
         b.Append(CultureInfo.InvariantCulture, $"add chain {t} pre {{ type filter hook prerouting priority -300; policy accept; }}\n");
         b.Append(CultureInfo.InvariantCulture, $"add chain {t} out {{ type filter hook output priority -300; policy accept; }}\n");
         b.Append(CultureInfo.InvariantCulture, $"flush chain {t} pre\nflush chain {t} out\n");
+        b.Append(BuildBucketChain(_buckets, create: true));
 
         void Pre(string rule) => b.Append(CultureInfo.InvariantCulture, $"add rule {t} pre {rule}\n");
         void Out(string rule) => b.Append(CultureInfo.InvariantCulture, $"add rule {t} out {rule}\n");
@@ -92,21 +150,34 @@ public sealed partial class NftFlowTable
             // The target's own injected handshake (and local clients) arrive on lo: never filtered or translated.
             Pre($"iif \"lo\" {match} accept");
         }
-        // A SYN follows the sets like any packet: on a live connection the owner's stack answers it with a
-        // challenge ACK (RFC 5961 §4); a new connection on a reused client port goes to the node that owns the
-        // 4-tuple now (the last target), which serves it like any connection it accepted.
-        Pre($"{match} ip saddr . tcp sport @handed_out update @handed_out {{ ip saddr . tcp sport timeout {idle} }} drop");
+        // A SYN on a flow the client closed after it was handed out is a new connection on a reused port.
+        Pre($"{match} {syn} {key} @closed delete @closed {{ {key} }}");
+        // The client's FIN or RST ends a handed-out flow: from then on a SYN on its port is a new connection, while
+        // the flow's last segments stay dropped here.
+        Pre($"{match} tcp flags & (fin|rst) != 0 {key} @handed_out delete @handed_out {{ {key} }} update @closed {{ {key} timeout {idle} }} drop");
+        // Handed out (the origin's frozen socket would still match `socket`): dropped both ways. A SYN on it (stale
+        // or spoofed; the flow lives on the target, which answers with a challenge ACK) neither passes nor keeps
+        // the element alive.
+        Pre($"{match} {syn} {key} @handed_out drop");
+        Pre($"{match} {key} @handed_out update @handed_out {{ {key} timeout {idle} }} drop");
+        Pre($"{match} {key} @closed update @closed {{ {key} timeout {idle} }} drop");
         if (o.SpliceMark is not null)
         {
-            // Spliced flows' packets go to the Splice NFQUEUE (which drops what it cannot translate). The mark
-            // only steers: whether this node takes the packet at all is still the sets' and the hash's call, so a
-            // flow whose handover failed here is never answered by this node's stack.
-            Pre($"{match} ip saddr . tcp sport @spliced update @spliced {{ ip saddr . tcp sport timeout {idle} }} meta mark set {mark}");
+            // Spliced flows' packets go to the Splice NFQUEUE (which drops what it cannot translate). The mark only
+            // steers: whether this node takes the packet at all is still the socket rule's call below.
+            Pre($"{match} {key} @spliced update @spliced {{ {key} timeout {idle} }} meta mark set {mark}");
         }
-        Pre($"{match} ip saddr . tcp sport @handed_in update @handed_in {{ ip saddr . tcp sport timeout {idle} }} accept");
-        Pre($"{match} jhash ip saddr . tcp sport mod {o.NodeCount} seed 0x{seed} != {o.NodeIndex} drop");
+        // Every later segment belongs to the node that holds a socket for the flow (not the wildcard listener).
+        Pre($"{match} socket wildcard 0 accept");
+        // Only the opening of a connection is judged by the bucket table.
+        Pre($"{match} {syn} jump buckets");
+        // The handshake's final ACK meets a request socket, which `socket` does not match.
+        Pre($"{match} {key} @embryonic accept");
+        // No socket here: never reach the stack (whose listener would reset it).
+        Pre($"{match} drop");
+
         Out($"{reply} ip daddr . tcp dport @handed_out drop");
-        Out($"{reply} ip daddr . tcp dport @handed_in update @handed_in {{ ip daddr . tcp dport timeout {idle} }}");
+        Out($"{reply} ip daddr . tcp dport @closed drop");
         if (o.SpliceMark is not null)
         {
             Out($"{reply} ip daddr . tcp dport @spliced meta mark set {mark}");

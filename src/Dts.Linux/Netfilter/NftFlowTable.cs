@@ -6,10 +6,16 @@ using Dts.Core.Tcp;
 namespace Dts.Linux.Netfilter;
 
 /// <summary>
-/// This node's flow-ownership filter (ARCHITECTURE.md §7) kept in nftables through libnftables (never the
-/// nft program): a prerouting hash rule that accepts only this node's share of client flows, the
-/// <c>handed_out</c> and <c>handed_in</c> sets that override it per flow, an output drop for handed-out flows,
-/// and an ARP table that answers for the VIP with its multicast MAC. Thread-safe.
+/// This node's flow-ownership filter (ARCHITECTURE.md §4b, §8) kept in nftables through libnftables (never the
+/// nft program). Only the opening of a connection is judged by the bucket table: a SYN is answered when its bucket
+/// (<c>jhash ip saddr . tcp sport mod B</c>) is one of this node's (<see cref="SetBuckets"/>) and a listener is
+/// there to answer it; every later segment is accepted by the node that holds a socket for the flow (nft
+/// <c>socket wildcard 0</c>: an established or TCP_REPAIR-restored socket, not the wildcard listener), plus the
+/// handshake's final ACK through the short-lived <c>embryonic</c> set. Everything else is dropped, never reset.
+/// The origin's <c>handed_out</c> set drops a handed-over flow both ways (its frozen socket would still match
+/// <c>socket</c>); the client's FIN or RST moves the flow to <c>closed</c>, whose non-SYN segments stay dropped while
+/// a SYN on the reused port is a new connection again. An ARP table answers for the VIP with its multicast MAC.
+/// Thread-safe.
 /// The netlink socket is opened in the constructor, so construct it on a thread inside the node's network
 /// namespace (e.g. <see cref="Namespaces.NetworkNamespace.Run{T}(Func{T})"/>); calls can then come from any thread.
 /// </summary>
@@ -17,9 +23,15 @@ public sealed partial class NftFlowTable : IDisposable
 {
     private readonly NftContext _nft;
     private readonly string _idleTimeout;
+    private readonly string _handshakeTimeout;
+    private readonly Lock _bucketsLock = new();
+    private int[] _buckets = [];
+
+    /// <summary>The most buckets a table may have.</summary>
+    public const int MaxBuckets = 65536;
 
     /// <summary>Creates the libnftables context; nothing is installed until <see cref="Install"/>.</summary>
-    /// <exception cref="ArgumentException">The VIP is not IPv4, the node index is out of range or the table name is not an identifier.</exception>
+    /// <exception cref="ArgumentException">The VIP is not IPv4, B is out of 1–65536, a timeout is under 1 ms or the table name is not an identifier.</exception>
     /// <exception cref="NftException">libnftables could not create a context.</exception>
     public NftFlowTable(NftFlowTableOptions options)
     {
@@ -29,9 +41,9 @@ public sealed partial class NftFlowTable : IDisposable
             throw new ArgumentException("The VIP must be an IPv4 address (the sets are ipv4_addr . inet_service).", nameof(options));
         }
 
-        if (options.NodeCount < 1 || options.NodeIndex < 0 || options.NodeIndex >= options.NodeCount)
+        if (options.Buckets is < 1 or > MaxBuckets)
         {
-            throw new ArgumentException($"NodeIndex {options.NodeIndex} is not in [0, {options.NodeCount}).", nameof(options));
+            throw new ArgumentException($"Buckets {options.Buckets} is not in [1, {MaxBuckets}].", nameof(options));
         }
 
         if (options.TableName.Length == 0 || !options.TableName.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
@@ -39,13 +51,14 @@ public sealed partial class NftFlowTable : IDisposable
             throw new ArgumentException($"Table name '{options.TableName}' must be letters, digits and '_'.", nameof(options));
         }
 
-        if (options.FlowIdleTimeout < TimeSpan.FromMilliseconds(1))
+        if (options.FlowIdleTimeout < TimeSpan.FromMilliseconds(1) || options.HandshakeTimeout < TimeSpan.FromMilliseconds(1))
         {
-            throw new ArgumentException("FlowIdleTimeout must be at least 1 ms.", nameof(options));
+            throw new ArgumentException("FlowIdleTimeout and HandshakeTimeout must be at least 1 ms.", nameof(options));
         }
 
         Options = options;
-        _idleTimeout = string.Create(CultureInfo.InvariantCulture, $"{(long)options.FlowIdleTimeout.TotalMilliseconds}ms");
+        _idleTimeout = Milliseconds(options.FlowIdleTimeout);
+        _handshakeTimeout = Milliseconds(options.HandshakeTimeout);
         _nft = new NftContext();
     }
 
@@ -56,7 +69,9 @@ public sealed partial class NftFlowTable : IDisposable
     /// Installs both tables in one atomic transaction, reconciling what is there: when the sets already exist
     /// with the same definition they keep their elements (a restarted node keeps dropping the flows it had
     /// handed out, instead of resetting them) and only the chains' rules are replaced; otherwise both tables
-    /// are replaced, which empties the sets. Running it again leaves exactly one correct copy.
+    /// are replaced, which empties the sets. Running it again leaves exactly one correct copy. The bucket chain is
+    /// installed with the buckets last given to <see cref="SetBuckets"/> (none on a fresh instance: a starting
+    /// node answers no SYN until the membership gives it buckets).
     /// </summary>
     /// <exception cref="NftException">libnftables rejected the ruleset.</exception>
     public void Install()
@@ -77,21 +92,42 @@ public sealed partial class NftFlowTable : IDisposable
         _nft.Run($"add table inet {name}\ndelete table inet {name}\nadd table arp {name}_arp\ndelete table arp {name}_arp\n");
     }
 
+    /// <summary>
+    /// Replaces, atomically (one nft transaction), the buckets whose SYNs this node answers. Established flows are
+    /// untouched whatever the change: only SYNs consult the buckets.
+    /// </summary>
+    /// <param name="buckets">Bucket numbers in [0, B); any order, duplicates ignored; empty: answer no SYN.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A bucket is outside [0, B).</exception>
+    /// <exception cref="NftException">libnftables rejected the command (e.g. the table is not installed).</exception>
+    public void SetBuckets(IEnumerable<int> buckets)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        var sorted = buckets.Distinct().Order().ToArray();
+        if (sorted.Length > 0 && (sorted[0] < 0 || sorted[^1] >= Options.Buckets))
+        {
+            throw new ArgumentOutOfRangeException(nameof(buckets), $"Buckets must be in [0, {Options.Buckets}).");
+        }
+        lock (_bucketsLock)
+        {
+            _nft.Run(BuildBucketChain(sorted, create: false));
+            _buckets = sorted;
+        }
+    }
+
+    /// <summary>The buckets last set with <see cref="SetBuckets"/>, ascending.</summary>
+    public IReadOnlyList<int> Buckets => _buckets;
+
     /// <summary>Marks <paramref name="flow"/> as handed to another node: its packets are dropped both ways.</summary>
     /// <exception cref="NftException">libnftables rejected the command (e.g. the table is not installed).</exception>
     public void AddHandedOut(FlowKey flow) => AddElement("handed_out", flow);
 
-    /// <summary>Marks <paramref name="flow"/> as handed to this node: its packets are accepted despite the hash rule.</summary>
-    /// <exception cref="NftException">libnftables rejected the command.</exception>
-    public void AddHandedIn(FlowKey flow) => AddElement("handed_in", flow);
-
-    /// <summary>Removes <paramref name="flow"/> from handed_out; a missing element is not an error.</summary>
+    /// <summary>Removes <paramref name="flow"/> from handed_out and closed (the origin keeps the flow after all); a missing element is not an error.</summary>
     /// <exception cref="NftException">libnftables rejected the command (e.g. the table is not installed).</exception>
-    public void RemoveHandedOut(FlowKey flow) => RemoveElement("handed_out", flow);
-
-    /// <summary>Removes <paramref name="flow"/> from handed_in; a missing element is not an error.</summary>
-    /// <exception cref="NftException">libnftables rejected the command.</exception>
-    public void RemoveHandedIn(FlowKey flow) => RemoveElement("handed_in", flow);
+    public void RemoveHandedOut(FlowKey flow)
+    {
+        RemoveElement("handed_out", flow);
+        RemoveElement("closed", flow);
+    }
 
     /// <summary>Adds the flow to <c>spliced</c>: its packets are marked for the Splice NFQUEUE from now on.</summary>
     /// <exception cref="InvalidOperationException">The table was built without <see cref="NftFlowTableOptions.SpliceMark"/>.</exception>
@@ -109,9 +145,9 @@ public sealed partial class NftFlowTable : IDisposable
     /// <exception cref="NftException">libnftables rejected the command.</exception>
     public bool ContainsHandedOut(FlowKey flow) => ContainsElement("handed_out", flow);
 
-    /// <summary>True when handed_in holds <paramref name="flow"/> (<c>get element</c>).</summary>
+    /// <summary>True when closed holds <paramref name="flow"/> (<c>get element</c>).</summary>
     /// <exception cref="NftException">libnftables rejected the command.</exception>
-    public bool ContainsHandedIn(FlowKey flow) => ContainsElement("handed_in", flow);
+    public bool ContainsClosed(FlowKey flow) => ContainsElement("closed", flow);
 
     /// <summary>Frees the libnftables context; the installed tables stay.</summary>
     public void Dispose() => _nft.Dispose();

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Dts.Linux.Netfilter;
 
-/// <summary>What one node's flow-ownership table filters (ARCHITECTURE.md §7).</summary>
+/// <summary>What one node's flow-ownership table filters (ARCHITECTURE.md §4b, §8).</summary>
 public sealed record NftFlowTableOptions
 {
     /// <summary>The cluster's virtual IPv4 address.</summary>
@@ -11,16 +11,24 @@ public sealed record NftFlowTableOptions
     /// <summary>The TCP port served on the VIP.</summary>
     public required ushort Port { get; init; }
 
-    /// <summary>This node's index k in [0, <see cref="NodeCount"/>): it owns flows whose jhash mod N equals k.</summary>
-    public required int NodeIndex { get; init; }
-
-    /// <summary>N, the number of nodes; the same on every node.</summary>
-    public required int NodeCount { get; init; }
+    /// <summary>
+    /// B, the number of buckets (1–65536; the same on every node): a client's bucket is
+    /// <c>jhash ip saddr . tcp sport mod B seed HashSeed</c>, and <see cref="NftFlowTable.SetBuckets"/> says which
+    /// buckets' SYNs this node answers.
+    /// </summary>
+    public required int Buckets { get; init; }
 
     /// <summary>The jhash seed; the same on every node.</summary>
     public uint HashSeed { get; init; }
 
-    /// <summary>How long a handed_out/handed_in element lives without packets; every matching packet
+    /// <summary>
+    /// How long a fresh handshake may take: a SYN this node answers puts the flow in <c>embryonic</c> for this long,
+    /// so that the handshake's final ACK (which meets a request socket, not one the nft <c>socket</c> expression
+    /// matches) gets through (default 3 s; rounded to milliseconds).
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a handed_out/closed/spliced element lives without packets; every matching packet
     /// refreshes it. Rounded to milliseconds.</summary>
     public TimeSpan FlowIdleTimeout { get; init; } = TimeSpan.FromSeconds(120);
 

@@ -134,7 +134,7 @@ public sealed class SpliceFlowStateTests(SpliceClusterFixture cluster)
         var t = cluster.Testbed;
         var first = 21_000 + offset + (Environment.ProcessId % 40) * 250;
         return Enumerable.Range(first, 100)
-            .Where(p => FlowOwner.OwnerIndex(t.ClientAddress, (ushort)p, t.Options.HashSeed, t.NodeCount) != Target - 1)
+            .Where(p => t.OwnerIndex(p) != Target - 1)
             .Take(count);
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Dts.Core.Ownership;
 using Dts.Core.Packets;
 using Dts.Core.Tcp;
 using Dts.Linux.Namespaces;
@@ -13,15 +14,18 @@ using Dts.Linux.Tests.Infrastructure;
 namespace Dts.Linux.Tests.Netfilter;
 
 /// <summary>
-/// Packets through the installed table: in one namespace the VIP and a client address sit on lo, so a
-/// local connect() traverses output, then prerouting. No listener runs: a connect the filter lets through
-/// is refused by an RST at once, a connect it drops stays pending.
+/// Packets through the installed table: in one namespace the VIP and a client address sit on lo, so a local
+/// connect() traverses output, then prerouting. A connect the filter drops stays pending; one it lets through meets
+/// the wildcard listener (or, without one, nothing: the rule wants a listener there, so it is dropped too).
 /// </summary>
 public sealed partial class NftFlowTablePacketTests : IDisposable
 {
     private static readonly IPAddress Vip = IPAddress.Parse("198.18.0.100");
     private static readonly IPAddress ClientAddress = IPAddress.Parse("198.18.0.5");
     private const ushort Port = 80;
+    private const int Buckets = 8;
+    private const uint Seed = 0x5eed;
+    private static readonly TimeSpan Pending = TimeSpan.FromMilliseconds(400);
 
     private readonly TestNamespaces _namespaces = new();
     private readonly NetworkNamespace _ns;
@@ -35,26 +39,86 @@ public sealed partial class NftFlowTablePacketTests : IDisposable
 
     public void Dispose() => _namespaces.Dispose();
 
+    // Only the opening of a connection is judged by the bucket table, and only when a listener is there to answer:
+    // a node whose process died keeps its table, and its kernel must not reset the SYNs of buckets it still lists.
     [RootFact]
-    public void HashRule_SplitsFlows_AndHandedInOverridesIt()
+    public void Syn_IsAnsweredOnlyInThisNodesBuckets_AndOnlyWithAListener()
     {
         using NftFlowTable table = _ns.Run(() => new NftFlowTable(Options(TimeSpan.FromMinutes(2))));
         table.Install();
-
+        int[] mine = [0, 1, 2, 3];
+        table.SetBuckets(mine);
         int[] ports = Enumerable.Range(41000, 24).ToArray();
-        bool[] passed = Probe(ports);
-        Assert.Contains(true, passed);
-        Assert.Contains(false, passed); // 24 flows, 2 nodes: P(all on one node) = 2^-23
+        using (Socket listener = Listen())
+        {
+            var connected = Connect(ports);
+            for (int i = 0; i < ports.Length; i++)
+            {
+                Assert.True(mine.Contains(Bucket(ports[i])) == (connected[i] is not null),
+                    $"port {ports[i]} (bucket {Bucket(ports[i])}): connected={connected[i] is not null}");
+            }
+            Assert.Contains(connected, c => c is not null);
+            Assert.Contains(connected, c => c is null); // 24 flows, half the buckets: P(all on one side) = 2^-23
+            foreach (var c in connected)
+            {
+                c?.Dispose();
+            }
+        }
 
-        // The sets decide before the hash, for a SYN too: the owner's stack judges it (a challenge ACK on a live
-        // connection, RFC 5961 §4; a new connection on a reused client port otherwise).
-        int dropped = ports[Array.IndexOf(passed, false)];
-        table.AddHandedIn(Flow(dropped));
-        Assert.True(Probe([dropped])[0], "a handed_in flow passes although another node owns its hash");
+        // No listener: nothing is answered, not even with an RST (a connect stays pending, none is refused).
+        int[] fresh = Enumerable.Range(41100, 40).Where(p => mine.Contains(Bucket(p))).Take(4).ToArray();
+        Assert.All(ConnectOutcomes(fresh), outcome => Assert.Equal("pending", outcome));
+    }
 
-        int owned = ports[Array.IndexOf(passed, true)];
-        table.AddHandedOut(Flow(owned));
-        Assert.False(Probe([owned])[0], "a handed_out flow is dropped although this node owns its hash");
+    // A bucket moving away never touches an established connection: its socket owns the flow.
+    [RootFact]
+    public void EstablishedFlow_KeepsFlowing_WhenItsBucketMovesAway()
+    {
+        using NftFlowTable table = _ns.Run(() => new NftFlowTable(Options(TimeSpan.FromMinutes(2))));
+        table.Install();
+        table.SetBuckets(Enumerable.Range(0, Buckets));
+        using Socket listener = Listen();
+        int port = 41200;
+        using Socket client = Connect([port])[0] ?? throw new InvalidOperationException("not connected");
+        using Socket server = listener.Accept();
+
+        table.SetBuckets([]);
+        client.Send("ping"u8);
+        Assert.Equal("ping", Receive(server, 4));
+        server.Send("pong"u8);
+        Assert.Equal("pong", Receive(client, 4));
+
+        Assert.Null(Connect([port + 1])[0]); // a new connection in a bucket this node no longer has
+    }
+
+    // The origin's side of a handover: the flow is dropped both ways while handed out; the client's RST (or FIN)
+    // moves it to `closed`, and a SYN on the reused port is a new connection again.
+    [RootFact]
+    public void HandedOutFlow_IsDroppedBothWays_UntilTheClientEndsIt_ThenItsPortConnectsAgain()
+    {
+        using NftFlowTable table = _ns.Run(() => new NftFlowTable(Options(TimeSpan.FromMinutes(2))));
+        table.Install();
+        table.SetBuckets(Enumerable.Range(0, Buckets));
+        using Socket listener = Listen();
+        int port = 41300;
+        Socket client = Connect([port])[0] ?? throw new InvalidOperationException("not connected");
+        Socket server = listener.Accept();
+        FlowKey flow = Flow(port);
+
+        table.AddHandedOut(flow);
+        client.Send("lost"u8);
+        server.ReceiveTimeout = 300;
+        Assert.Throws<SocketException>(() => server.Receive(new byte[4]));
+        // As the origin does once the target has the flow: a close in repair mode sends nothing.
+        TcpRepair.Freeze(server.SafeHandle);
+        server.Dispose();
+
+        client.LingerState = new LingerOption(true, 0);
+        client.Dispose(); // RST
+        SocketExtensions.WaitUntil(() => table.ContainsClosed(flow) && !table.ContainsHandedOut(flow), TimeSpan.FromSeconds(2), "the client's RST moves the flow to closed");
+
+        using Socket again = Connect([port])[0] ?? throw new InvalidOperationException("the reused port did not connect");
+        Assert.False(table.ContainsClosed(flow), "the new connection's SYN removed the flow from closed");
     }
 
     [RootFact]
@@ -64,10 +128,8 @@ public sealed partial class NftFlowTablePacketTests : IDisposable
         using NftFlowTable table = _ns.Run(() => new NftFlowTable(Options(TimeSpan.FromSeconds(Idle))));
         table.Install();
         table.AddHandedOut(Flow(42001));
-        table.AddHandedIn(Flow(42002));
         Thread.Sleep(2000);
         Assert.InRange(Expires(table, "handed_out", 42001), 0, Idle - 2);
-        Assert.InRange(Expires(table, "handed_in", 42002), 0, Idle - 2);
 
         // Refreshed by the flow's (non-SYN) packets: expiry ≈ Idle − (time since the packet). Not refreshed it
         // would be ≥ 2 s lower.
@@ -75,30 +137,55 @@ public sealed partial class NftFlowTablePacketTests : IDisposable
         using (var injector = _ns.Run(() => new RawInjector()))
         {
             injector.Send(Ack(42001));
-            injector.Send(Ack(42002));
         }
         Thread.Sleep(50);
         double outAfter = Expires(table, "handed_out", 42001);
-        double inAfter = Expires(table, "handed_in", 42002);
         double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         Assert.InRange(outAfter, Idle - elapsed - 0.1, Idle);
-        Assert.InRange(inAfter, Idle - elapsed - 0.1, Idle);
     }
 
-    /// <summary>Connects from each client port at once; true = refused (the filter passed it), false = still pending.</summary>
-    private bool[] Probe(int[] clientPorts)
+    private static int Bucket(int clientPort) => FlowOwner.Bucket(ClientAddress, (ushort)clientPort, Seed, Buckets);
+
+    private Socket Listen()
     {
-        var sockets = clientPorts.Select(p =>
+        Socket listener = _ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Any, Port));
+        listener.Listen(64);
+        return listener;
+    }
+
+    /// <summary>Connects from each client port at once; the connected sockets, null where the connect is still pending (or failed).</summary>
+    private Socket?[] Connect(int[] clientPorts)
+    {
+        var sockets = clientPorts.Select(Bound).ToArray();
+        Task[] connects = sockets.Select(s => s.ConnectAsync(new IPEndPoint(Vip, Port))).ToArray();
+        Task.WaitAny(Task.WhenAll(connects), Task.Delay(Pending));
+        var result = new Socket?[sockets.Length];
+        for (int i = 0; i < sockets.Length; i++)
         {
-            Socket s = _ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            s.Bind(new IPEndPoint(ClientAddress, p));
-            return s;
-        }).ToArray();
+            if (connects[i].IsCompletedSuccessfully)
+            {
+                result[i] = sockets[i];
+            }
+            else
+            {
+                sockets[i].Dispose();
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Per client port: "connected", "refused" (an RST came back) or "pending" (nothing came back).</summary>
+    private string[] ConnectOutcomes(int[] clientPorts)
+    {
+        var sockets = clientPorts.Select(Bound).ToArray();
         try
         {
             Task[] connects = sockets.Select(s => s.ConnectAsync(new IPEndPoint(Vip, Port))).ToArray();
-            Task.WaitAny(Task.WhenAll(connects), Task.Delay(400));
-            return connects.Select(c => c.IsFaulted && c.Exception!.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused }).ToArray();
+            Task.WaitAny(Task.WhenAll(connects), Task.Delay(Pending));
+            return connects.Select(c => c.IsCompletedSuccessfully ? "connected"
+                : c.IsFaulted && c.Exception!.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } ? "refused"
+                : "pending").ToArray();
         }
         finally
         {
@@ -107,6 +194,25 @@ public sealed partial class NftFlowTablePacketTests : IDisposable
                 s.Dispose();
             }
         }
+    }
+
+    private Socket Bound(int clientPort)
+    {
+        Socket s = _ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        s.Bind(new IPEndPoint(ClientAddress, clientPort));
+        return s;
+    }
+
+    private static string Receive(Socket socket, int count)
+    {
+        socket.ReceiveTimeout = 2000;
+        var buffer = new byte[count];
+        int read = 0;
+        while (read < count)
+        {
+            read += socket.Receive(buffer, read, count - read, SocketFlags.None);
+        }
+        return System.Text.Encoding.ASCII.GetString(buffer);
     }
 
     /// <summary>A bare ACK from the client to the VIP (20-byte IPv4 + 20-byte TCP header, both checksums set).</summary>
@@ -128,9 +234,8 @@ public sealed partial class NftFlowTablePacketTests : IDisposable
     {
         Vip = Vip,
         Port = Port,
-        NodeIndex = 0,
-        NodeCount = 2,
-        HashSeed = 0x5eed,
+        Buckets = Buckets,
+        HashSeed = Seed,
         FlowIdleTimeout = idle,
     };
 

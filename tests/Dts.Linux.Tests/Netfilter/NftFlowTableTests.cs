@@ -26,11 +26,12 @@ public sealed partial class NftFlowTableTests(ITestOutputHelper output) : IDispo
     {
         NetworkNamespace ns = _namespaces.Add("nft");
         string name = $"dtslt{Random.Shared.Next(1 << 20):x}";
-        var options = new NftFlowTableOptions { Vip = Vip, Port = Port, NodeIndex = 1, NodeCount = 3, HashSeed = 0x5eed, TableName = name };
+        var options = new NftFlowTableOptions { Vip = Vip, Port = Port, Buckets = 64, HashSeed = 0x5eed, TableName = name };
         using NftFlowTable table = ns.Run(() => new NftFlowTable(options));
 
         table.Install();
         table.AddHandedOut(Flow(40000));
+        table.SetBuckets([9, 1, 2, 3, 7, 63, 2]);
         table.Install();
 
         string tables = Nft(ns, "list", "tables");
@@ -42,9 +43,17 @@ public sealed partial class NftFlowTableTests(ITestOutputHelper output) : IDispo
         Assert.Contains("type filter hook prerouting priority raw; policy accept;", ruleset);
         Assert.Contains("ip daddr 198.18.0.100 meta pkttype multicast meta pkttype set host", ruleset);
         Assert.Contains("ip daddr 198.18.0.100 tcp dport 80 ip saddr . tcp sport @handed_out update @handed_out { ip saddr . tcp sport timeout 2m } drop", ruleset);
-        Assert.Contains("ip daddr 198.18.0.100 tcp dport 80 ip saddr . tcp sport @handed_in update @handed_in { ip saddr . tcp sport timeout 2m } accept", ruleset);
-        Assert.Contains("ip daddr 198.18.0.100 tcp dport 80 jhash ip saddr . tcp sport mod 3 seed 0x5eed != 1 drop", ruleset);
+        Assert.Contains("ip daddr 198.18.0.100 tcp dport 80 socket wildcard 0 accept", ruleset);
+        // Re-installing keeps the buckets the membership gave (folded into ranges), and the listener condition.
+        Assert.Contains("jhash ip saddr . tcp sport mod 64 seed 0x5eed { 1-3, 7, 9, 63 } socket wildcard 1 update @embryonic { ip saddr . tcp sport timeout 3s } accept", ruleset);
+        Assert.Equal([1, 2, 3, 7, 9, 63], table.Buckets);
+        Assert.EndsWith("ip daddr 198.18.0.100 tcp dport 80 drop", ruleset[..ruleset.IndexOf("chain out", StringComparison.Ordinal)].TrimEnd().TrimEnd('}').TrimEnd());
         Assert.Contains("ip saddr 198.18.0.100 tcp sport 80 ip daddr . tcp dport @handed_out drop", ruleset);
+        Assert.Contains("ip saddr 198.18.0.100 tcp sport 80 ip daddr . tcp dport @closed drop", ruleset);
+
+        table.SetBuckets([]);
+        Assert.DoesNotContain("jhash", Nft(ns, "list", "chain", "inet", name, "buckets"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => table.SetBuckets([64]));
         Assert.Contains("arp operation reply arp saddr ip 198.18.0.100 arp saddr ether set 01:00:5e:12:00:64", ruleset);
 
         // The context acts on the namespace it was created in, not the test process's namespace.
@@ -56,27 +65,22 @@ public sealed partial class NftFlowTableTests(ITestOutputHelper output) : IDispo
     }
 
     [RootFact]
-    public void HandedSets_AddContainsRemove_BothSets()
+    public void HandedOut_AddContainsRemove()
     {
         NetworkNamespace ns = _namespaces.Add("nft");
-        using NftFlowTable table = ns.Run(() => new NftFlowTable(Options(nodeIndex: 0, nodeCount: 2)));
+        using NftFlowTable table = ns.Run(() => new NftFlowTable(Options()));
         table.Install();
         FlowKey a = Flow(40001), b = Flow(40002);
 
         Assert.False(table.ContainsHandedOut(a));
         table.AddHandedOut(a);
-        table.AddHandedIn(b);
         Assert.True(table.ContainsHandedOut(a));
-        Assert.False(table.ContainsHandedIn(a));
-        Assert.True(table.ContainsHandedIn(b));
         Assert.False(table.ContainsHandedOut(b));
+        Assert.False(table.ContainsClosed(a));
 
         table.RemoveHandedOut(a);
-        table.RemoveHandedIn(b);
         Assert.False(table.ContainsHandedOut(a));
-        Assert.False(table.ContainsHandedIn(b));
         table.RemoveHandedOut(a); // missing: not an error
-        table.RemoveHandedIn(b);
 
         table.Uninstall();
         NftException error = Assert.Throws<NftException>(() => table.AddHandedOut(a));
@@ -88,7 +92,7 @@ public sealed partial class NftFlowTableTests(ITestOutputHelper output) : IDispo
     public void AddHandedOut_Latency_IsPrinted()
     {
         NetworkNamespace ns = _namespaces.Add("nft");
-        using NftFlowTable table = ns.Run(() => new NftFlowTable(Options(nodeIndex: 0, nodeCount: 2)));
+        using NftFlowTable table = ns.Run(() => new NftFlowTable(Options()));
         table.Install();
         table.AddHandedOut(Flow(1)); // warm-up
 
@@ -109,12 +113,11 @@ public sealed partial class NftFlowTableTests(ITestOutputHelper output) : IDispo
         Assert.True(table.ContainsHandedOut(Flow(10000 + Count - 1)));
     }
 
-    private static NftFlowTableOptions Options(int nodeIndex, int nodeCount, TimeSpan? idle = null) => new()
+    private static NftFlowTableOptions Options(TimeSpan? idle = null) => new()
     {
         Vip = Vip,
         Port = Port,
-        NodeIndex = nodeIndex,
-        NodeCount = nodeCount,
+        Buckets = 2,
         HashSeed = 0x5eed,
         FlowIdleTimeout = idle ?? TimeSpan.FromSeconds(120),
     };

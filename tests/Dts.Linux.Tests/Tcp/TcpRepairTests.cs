@@ -188,7 +188,7 @@ public sealed class TcpRepairTests : IDisposable
         // As on a real origin: drop the flow both ways first, or the frozen socket keeps taking ACKs.
         var local = (IPEndPoint)_server.LocalEndPoint!;
         var flow = new FlowKey((IPEndPoint)_client.LocalEndPoint!, local);
-        using NftFlowTable table = _ns.Run(() => new NftFlowTable(new NftFlowTableOptions { Vip = local.Address, Port = (ushort)local.Port, NodeIndex = 0, NodeCount = 1 }));
+        using NftFlowTable table = _ns.Run(() => new NftFlowTable(new NftFlowTableOptions { Vip = local.Address, Port = (ushort)local.Port, Buckets = 1 }));
         table.Install();
         table.AddHandedOut(flow);
         Thread.Sleep(50);

@@ -44,6 +44,9 @@ internal sealed class RepairMechanism(FlowOwnership flows, HandoverArrivals arri
         Socket socket;
         try
         {
+            // The restored socket owns the flow (nft `socket`); only a handed_out an earlier connection on this client
+            // port left here could stand in its way.
+            flows.PrepareHandedIn(flow);
             socket = TcpRepair.Restore(state, flow.Local, flow.Client);
         }
         catch (Exception ex)
@@ -58,7 +61,6 @@ internal sealed class RepairMechanism(FlowOwnership flows, HandoverArrivals arri
             {
                 throw new InvalidOperationException("cancelled by the origin, or too late to commit");
             }
-            flows.AddHandedIn(flow);
             if (!arrivals.TryAdopt(socket, new AdoptedConnectionInfo(offer.OriginNode, offer.HandoverId)))
             {
                 throw new InvalidOperationException("Kestrel did not take the connection");
@@ -69,7 +71,6 @@ internal sealed class RepairMechanism(FlowOwnership flows, HandoverArrivals arri
             // Close without a sound (back into repair mode first) and give the flow back to the origin.
             TcpRepair.Freeze(socket.SafeHandle);
             socket.Dispose();
-            flows.RemoveHandedIn(flow);
             return Task.FromResult(HandoverApplyResult.Refused(ex.Message));
         }
         var done = time.GetTimestamp();

@@ -60,18 +60,15 @@ internal sealed partial class SpliceReceiver(
 
         var handshake = spliced.BeginHandshake(key);
         var armed = false;
-        var handedIn = false;
         var next = clientIsn + 1;
         SpliceHandshake.SynAck? synAck = null;
         try
         {
             flows.AddMarked(flow);
-            // Taken in before the SYN: this clears a handed_out an earlier connection on this client port left
-            // here, which would drop this node's own SYN-ACK in the output chain; and the client's packets then
-            // reach the queue (which drops them until the flow is armed) instead of the hash rule, so nothing is
-            // lost once the packet path commits.
-            flows.AddHandedIn(flow);
-            handedIn = true;
+            // Before the SYN: a handed_out an earlier connection on this client port left here would drop this
+            // node's own SYN-ACK in the output chain. The client's packets are dropped (no socket yet) until the
+            // injected handshake makes the socket that owns the flow; the queue then drops them until it is armed.
+            flows.PrepareHandedIn(flow);
             engine.Injector.Send(syn);
             synAck = await handshake.SynAckReceived.WaitAsync(StepTimeout, time).ConfigureAwait(false);
             var mismatch = Compare(synAck.Value.Options, origin);
@@ -119,11 +116,6 @@ internal sealed partial class SpliceReceiver(
                 // from "the client" makes this node's stack forget it.
                 spliced.Withdraw(key, handshake);
                 arrivals.Forget(flow);
-                if (handedIn)
-                {
-                    // The origin keeps the connection: give the flow back (the mark stays; the queue drops).
-                    flows.RemoveHandedIn(flow);
-                }
                 if (synAck is { } s)
                 {
                     var rst = new byte[SplicePackets.Length(0, timestamps: false)];

@@ -12,7 +12,7 @@ internal static class SpliceServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="SpliceMechanism"/> as this node's <see cref="IHandoverMechanism"/>, its packet path
     /// (<see cref="SpliceEngine"/>, a hosted service), the flow table's packet mark, and <c>TCP_SAVE_SYN</c> on
-    /// the VIP listener of <paramref name="options"/> (the target replays the client's SYN).
+    /// the service listener of <paramref name="options"/> (0.0.0.0:Port; the target replays the client's SYN).
     /// </summary>
     public static IServiceCollection AddSpliceMechanism(this IServiceCollection services, DtsOptions options)
     {
@@ -25,7 +25,7 @@ internal static class SpliceServiceCollectionExtensions
         services.Configure<SocketTransportOptions>(transport => transport.CreateBoundListenSocket = endpoint =>
         {
             var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
-            if (endpoint is IPEndPoint ip && ip.Port == options.Port && ip.Address.ToString() == options.Vip)
+            if (endpoint is IPEndPoint ip && ip.Port == options.Port && ip.Address.Equals(IPAddress.Any))
             {
                 TcpRepair.EnableSaveSyn(socket);
             }
