@@ -41,6 +41,15 @@ public sealed record DemoReport
     /// <summary>Per node, counters of the demo's traffic only.</summary>
     public IReadOnlyList<DtsStats> Nodes { get; init; } = [];
 
+    /// <summary>
+    /// The failover act's failover time: from <c>kill -9</c> of a node under load until every new connection
+    /// succeeded again (<see cref="Testbed.Load.FailoverReport.Failover"/>), in ms; −1 when the act did not run.
+    /// </summary>
+    public long FailoverMs { get; init; } = -1;
+
+    /// <summary>The failover act's requests that failed after the kill (expected only inside the lease TTL window).</summary>
+    public long RequestsLost { get; init; }
+
     /// <summary>Wall-clock time of the whole demo, testbed up and down included.</summary>
     public TimeSpan Elapsed { get; init; }
 
@@ -50,7 +59,7 @@ public sealed record DemoReport
     /// <summary>The process exit code for this outcome: 0 on success, 130 when cancelled, 1 otherwise.</summary>
     public int ExitCode => Succeeded ? 0 : Cancelled ? 130 : 1;
 
-    /// <summary><c>dts-demo: requests=&lt;n&gt; handovers=&lt;n&gt; fallbacks=&lt;n&gt; errors=&lt;n&gt; bytes_ok=&lt;true|false&gt;</c>.</summary>
+    /// <summary><c>dts-demo: requests=&lt;n&gt; handovers=&lt;n&gt; fallbacks=&lt;n&gt; errors=&lt;n&gt; bytes_ok=&lt;true|false&gt; failover_ms=&lt;n&gt;</c>.</summary>
     public string SummaryLine =>
-        $"dts-demo: requests={Requests} handovers={Handovers} fallbacks={Fallbacks} errors={Errors} bytes_ok={(BytesOk ? "true" : "false")}";
+        $"dts-demo: requests={Requests} handovers={Handovers} fallbacks={Fallbacks} errors={Errors} bytes_ok={(BytesOk ? "true" : "false")} failover_ms={FailoverMs}";
 }

@@ -10,8 +10,8 @@ namespace Dts.Demo;
 /// <summary>
 /// The main job (<c>dts demo</c>): brings a testbed up with the sample app on every node, drives real clients
 /// from the client namespace — a few visible <c>curl</c> requests, <c>wrk</c> on every route with a new connection
-/// per request and with keep-alive, 64 MiB downloads and 1 MiB uploads checked by SHA-256 — prints what the
-/// clients saw and what the nodes counted, tears everything down (also on failure and cancellation) and ends with
+/// per request and with keep-alive, 64 MiB downloads and 1 MiB uploads checked by SHA-256, then a node killed under
+/// load and started again (the failover act) — prints what the clients saw and what the nodes counted, tears everything down (also on failure and cancellation) and ends with
 /// <see cref="DemoReport.SummaryLine"/>. One instance runs once.
 /// </summary>
 public sealed partial class DemoRunner
@@ -76,6 +76,7 @@ public sealed partial class DemoRunner
             var final = await FetchStatsAsync(testbed, cancellationToken).ConfigureAwait(false);
             nodes = [.. final.Zip(baseline, (after, before) => after.Since(before))];
             PrintNodes(nodes);
+            await TimedAsync("failover", () => FailoverAsync(testbed, cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -116,6 +117,8 @@ public sealed partial class DemoRunner
             Failure = failure,
             ErrorDescriptions = _tally.ErrorDescriptions,
             Nodes = nodes,
+            FailoverMs = _failoverMs,
+            RequestsLost = _requestsLost,
             Elapsed = _clock.Elapsed,
         };
         PrintEnd(report);

@@ -88,9 +88,9 @@ public sealed class DemoParsingTests
     [Fact]
     public void SummaryLine_Report_ExactFormat()
     {
-        var report = new DemoReport { Requests = 12, Handovers = 7, Fallbacks = 1, Errors = 0, BytesOk = true };
+        var report = new DemoReport { Requests = 12, Handovers = 7, Fallbacks = 1, Errors = 0, BytesOk = true, FailoverMs = 2345 };
 
-        Assert.Equal("dts-demo: requests=12 handovers=7 fallbacks=1 errors=0 bytes_ok=true", report.SummaryLine);
+        Assert.Equal("dts-demo: requests=12 handovers=7 fallbacks=1 errors=0 bytes_ok=true failover_ms=2345", report.SummaryLine);
         Assert.Equal(0, report.ExitCode);
         Assert.Equal(1, (report with { BytesOk = false }).ExitCode);
         Assert.Equal(1, (report with { Errors = 1 }).ExitCode);

@@ -16,7 +16,7 @@ internal static class DemoCommand
         var keep = new Option<bool>("--keep") { Description = "Leave the testbed up afterwards (remove it with 'dts testbed down <run-id>')." };
 
         var demo = new Command("demo", "Bring a cluster up, drive curl and wrk through it from a client namespace, print a report, tear it down. "
-            + "Ends with 'dts-demo: requests=… handovers=… fallbacks=… errors=… bytes_ok=…'; exit code 1 on any error.")
+            + "Ends with 'dts-demo: requests=… handovers=… fallbacks=… errors=… bytes_ok=… failover_ms=…'; exit code 1 on any error.")
         {
             mechanism, nodes, quick, keep,
         };
