@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dts.Core.Ownership;
 using Dts.Testbed.Load;
 using DtsTestbed = Dts.Testbed.Testbed;
 
@@ -30,15 +31,26 @@ public sealed partial class DemoRunner
         string id = testbed.NodeId(victim);
         Section($"failover: {id} is killed (SIGKILL) under load on /whoami (4 clients, a new connection per request), then started again");
         TimeSpan killedAt, restartedAt;
-        IReadOnlyList<LoadSample> samples;
-        await using (var load = NewConnectionLoad.Start(testbed, "/whoami", workers: 4))
+        IReadOnlyList<LoadSample> samples, probes;
+        // The load's connect timeout outlasts one SYN retransmission (1 s): a SYN dropped while buckets move is a
+        // delay, as for any client, not a failure. The probe aims at the victim's buckets with a short timeout to
+        // time the failover itself.
+        var owners = BucketAssignment.Assign(Enumerable.Range(1, testbed.NodeCount).Select(testbed.NodeId), BucketAssignment.DefaultBuckets);
+        int[] victimPorts = [.. Enumerable.Range(15_000, 2_000)
+            .Where(p => FlowOwner.Owner(testbed.ClientAddress, (ushort)p, testbed.Options.HashSeed, owners) == id).Take(64)];
+        await using (var load = NewConnectionLoad.Start(testbed, "/whoami", workers: 4, connectTimeout: TimeSpan.FromSeconds(1.5), requestTimeout: TimeSpan.FromSeconds(3)))
+        await using (var probe = NewConnectionLoad.Start(testbed, "/whoami", workers: 1, connectTimeout: TimeSpan.FromMilliseconds(100), clientPorts: victimPorts))
         {
             await Task.Delay(FailoverSteady, cancellationToken).ConfigureAwait(false);
             killedAt = load.Elapsed;
+            var probeKilledAt = probe.Elapsed;
             await testbed.KillNodeAsync(victim, cancellationToken).ConfigureAwait(false);
             _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {id} killed at {killedAt.TotalSeconds:0.00} s (load clock)"));
             await Task.Delay(LeaseTtl + TimeSpan.FromSeconds(1) + FailoverSteady, cancellationToken).ConfigureAwait(false);
             restartedAt = load.Elapsed;
+            probes = await probe.StopAsync().ConfigureAwait(false);
+            _failoverMs = probes.FirstOrDefault(p => p.Start >= probeKilledAt && p.Ok) is { } first
+                ? (long)(first.Start - probeKilledAt).TotalMilliseconds : -1;
             await testbed.StartNodeAsync(victim, cancellationToken).ConfigureAwait(false);
             _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {id} started again at {restartedAt.TotalSeconds:0.00} s, ready at {load.Elapsed.TotalSeconds:0.00} s"));
             await Task.Delay(FailoverSteady, cancellationToken).ConfigureAwait(false);
@@ -51,12 +63,11 @@ public sealed partial class DemoRunner
         var late = samples.Where(s => !s.Ok && s.Start >= killedAt + bound && s.Start < restartedAt).ToArray();
         var rejoin = samples.Where(s => s.Start >= restartedAt).ToArray();
         var rejoinFailed = rejoin.Where(s => !s.Ok).ToArray();
-        _failoverMs = (long)crash.Failover.TotalMilliseconds;
         _requestsLost = crash.Failed;
         int before = samples.Count(s => s.Start < killedAt);
         _out.WriteLine($"  before the kill: {before} requests, {samples.Count(s => s.Start < killedAt && !s.Ok)} failed");
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  after the kill:  {crash.Requests} requests, {crash.Failed} lost, failover {_failoverMs} ms (bound: lease TTL + 1 s = {bound.TotalMilliseconds:0} ms)"));
+            $"  after the kill:  {crash.Requests} requests, {crash.Failed} lost; new connections in {id}'s buckets answered again after {_failoverMs} ms (bound: lease TTL + 1 s = {bound.TotalMilliseconds:0} ms)"));
         _out.WriteLine($"  after the restart: {rejoin.Length} requests, {rejoinFailed.Length} failed, {rejoin.Count(s => s.Node == id)} served by {id}");
         foreach (var (what, failed) in new[] { ("after the failover bound", late), ("while the node rejoined", rejoinFailed) })
         {
@@ -65,7 +76,7 @@ public sealed partial class DemoRunner
                 _tally.AddErrors(failed.Length, $"failover act: {failed.Length} requests failed {what} (first: {failed[0].Error})");
             }
         }
-        if (crash.Failed > 0 && crash.Failover > bound)
+        if (_failoverMs < 0 || _failoverMs > bound.TotalMilliseconds)
         {
             _tally.AddErrors(1, string.Create(CultureInfo.InvariantCulture, $"failover act: failover took {_failoverMs} ms, over the {bound.TotalMilliseconds:0} ms bound"));
         }

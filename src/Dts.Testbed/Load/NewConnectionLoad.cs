@@ -20,11 +20,15 @@ public sealed class NewConnectionLoad : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _workers;
+    private readonly IReadOnlyList<int>? _clientPorts;
     private long _remaining;
+    private long _nextPort = -1;
 
-    private NewConnectionLoad(Testbed testbed, Uri uri, int workers, TimeSpan connectTimeout, TimeSpan requestTimeout, long maxRequests)
+    private NewConnectionLoad(
+        Testbed testbed, Uri uri, int workers, TimeSpan connectTimeout, TimeSpan requestTimeout, long maxRequests, IReadOnlyList<int>? clientPorts)
     {
         _remaining = maxRequests;
+        _clientPorts = clientPorts;
         // One client per worker: a connection is then always the worker's own, and so is the port recorded.
         _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => RunAsync(testbed, uri, connectTimeout, requestTimeout)))];
     }
@@ -36,16 +40,26 @@ public sealed class NewConnectionLoad : IAsyncDisposable
     /// <param name="connectTimeout">Connect timeout (default 500 ms).</param>
     /// <param name="requestTimeout">Whole-request timeout (default 2 s).</param>
     /// <param name="maxRequests">Requests after which the load stops by itself (default 100,000: every loop is bounded).</param>
+    /// <param name="clientPorts">
+    /// Client ports to connect from, in turn (to aim at chosen buckets; below 32768 so that no kernel-chosen port
+    /// collides); null (default): the kernel picks each port.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="workers"/> is outside 1–64.</exception>
+    /// <exception cref="ArgumentException"><paramref name="clientPorts"/> is empty.</exception>
     public static NewConnectionLoad Start(
-        Testbed testbed, string path, int workers = 4, TimeSpan? connectTimeout = null, TimeSpan? requestTimeout = null, long maxRequests = 100_000)
+        Testbed testbed, string path, int workers = 4, TimeSpan? connectTimeout = null, TimeSpan? requestTimeout = null, long maxRequests = 100_000,
+        IReadOnlyList<int>? clientPorts = null)
     {
         ArgumentNullException.ThrowIfNull(testbed);
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(workers, 64);
+        if (clientPorts is { Count: 0 })
+        {
+            throw new ArgumentException("No client port to connect from.", nameof(clientPorts));
+        }
         var uri = new Uri($"http://{testbed.Vip}:{testbed.Port}{path}");
         return new NewConnectionLoad(testbed, uri, workers,
-            connectTimeout ?? TimeSpan.FromMilliseconds(500), requestTimeout ?? TimeSpan.FromSeconds(2), maxRequests);
+            connectTimeout ?? TimeSpan.FromMilliseconds(500), requestTimeout ?? TimeSpan.FromSeconds(2), maxRequests, clientPorts);
     }
 
     /// <summary>Time since the load started (the clock of <see cref="LoadSample.Start"/>).</summary>
@@ -118,7 +132,7 @@ public sealed class NewConnectionLoad : IAsyncDisposable
     };
 
     [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The HttpClient owns the handler and disposes it.")]
-    private static HttpClient CreateClient(Testbed testbed, TimeSpan connectTimeout, TimeSpan requestTimeout, StrongBox<int> clientPort)
+    private HttpClient CreateClient(Testbed testbed, TimeSpan connectTimeout, TimeSpan requestTimeout, StrongBox<int> clientPort)
     {
         string ns = testbed.ClientNamespace;
         var handler = new SocketsHttpHandler
@@ -132,7 +146,11 @@ public sealed class NewConnectionLoad : IAsyncDisposable
                 try
                 {
                     socket.NoDelay = true;
-                    socket.Bind(new IPEndPoint(IPAddress.Any, 0));
+                    if (_clientPorts is not null)
+                    {
+                        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                    }
+                    socket.Bind(new IPEndPoint(IPAddress.Any, _clientPorts is null ? 0 : _clientPorts[(int)(Interlocked.Increment(ref _nextPort) % _clientPorts.Count)]));
                     clientPort.Value = ((IPEndPoint)socket.LocalEndPoint!).Port;
                     await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(context.DnsEndPoint.Host), context.DnsEndPoint.Port), ct).ConfigureAwait(false);
                     return new NetworkStream(socket, ownsSocket: true);
