@@ -97,6 +97,7 @@ internal sealed class Capture : IAsyncDisposable
         {
             TsVal = tsVal,
             Seq = tcp.SequenceNumber.Value,
+            AckNumber = tcp.AcknowledgmentNumber.Value,
             ChecksumValid = tcp.IsChecksumValid(ip.SourceAddressBytes, ip.DestinationAddressBytes),
             IpLength = ip.TotalLength,
         };
@@ -119,6 +120,9 @@ internal sealed class Capture : IAsyncDisposable
     {
         /// <summary>SEG.SEQ (RFC 9293 §3.1).</summary>
         public uint Seq { get; init; }
+
+        /// <summary>SEG.ACK (RFC 9293 §3.1).</summary>
+        public uint AckNumber { get; init; }
 
         /// <summary>The TSval of the timestamps option (RFC 7323 §3), when present.</summary>
         public uint? TsVal { get; init; }

@@ -1,0 +1,417 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Dts.Core.Handover;
+using Dts.Core.Ownership;
+using Dts.Core.Telemetry;
+using Dts.EndToEnd.Tests.Infrastructure;
+using Dts.Testbed;
+using Dts.Testbed.Load;
+
+namespace Dts.EndToEnd.Tests;
+
+/// <summary>A testbed of its own (etcd membership, lease TTL 2 s): these tests kill, stop and partition nodes.</summary>
+public sealed class MembershipClusterFixture : ClusterFixture;
+
+[CollectionDefinition(Name)]
+public sealed class MembershipClusterCollection : ICollectionFixture<MembershipClusterFixture>
+{
+    public const string Name = "cluster for membership drills (Repair)";
+}
+
+/// <summary>The same for Splice.</summary>
+public sealed class SpliceMembershipClusterFixture : ClusterFixture
+{
+    public override HandoverMechanism Mechanism => HandoverMechanism.Splice;
+}
+
+[CollectionDefinition(Name)]
+public sealed class SpliceMembershipClusterCollection : ICollectionFixture<SpliceMembershipClusterFixture>
+{
+    public const string Name = "cluster for membership drills (Splice)";
+}
+
+/// <summary>
+/// Issue 8's drills on a real etcd cluster (one member per node namespace): a node killed under load, transfers in
+/// flight across the kill and the rejoin, a rolling restart. Each test leaves every node running and the membership
+/// settled, so the tests of a collection can follow one another on one testbed.
+/// </summary>
+public abstract class MembershipTests(ClusterFixture cluster)
+{
+    /// <summary>The testbed's lease TTL (<c>Dts:Etcd:LeaseTtl</c>).</summary>
+    protected static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(2);
+
+    /// <summary>Issue 8 item 5: new connections succeed again within the lease TTL + 1 s.</summary>
+    protected static readonly TimeSpan FailoverBound = LeaseTtl + TimeSpan.FromSeconds(1);
+
+    protected ClusterFixture Cluster => cluster;
+
+    // (a) kill -9 under load: requests fail only inside the failover bound; after it every client port — the dead
+    // node's buckets too — connects again; when the node comes back it takes its buckets back and no request fails.
+    [RootFact]
+    public async Task NodeKilledUnderLoad_FailuresOnlyInsideTheLeaseWindow_ThenItRejoinsWithoutFailures()
+    {
+        var t = cluster.Testbed;
+        await WaitSettledAsync(3);
+        var owners = AllLiveOwners(t);
+        TimeSpan killedAt, settledAt, restartedAt;
+        IReadOnlyList<LoadSample> samples;
+        // The connect timeout outlasts one SYN retransmission (1 s): a SYN dropped while buckets move is a delay,
+        // as for any client, not a failure.
+        await using (var load = NewConnectionLoad.Start(t, "/whoami", workers: 4, connectTimeout: TimeSpan.FromSeconds(1.5), requestTimeout: TimeSpan.FromSeconds(3)))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            killedAt = load.Elapsed;
+            await t.KillNodeAsync(2);
+            await WaitSettledAsync(2, TimeSpan.FromSeconds(10));
+            settledAt = load.Elapsed;
+            await Task.Delay(FailoverBound + TimeSpan.FromSeconds(1) - (settledAt - killedAt) is { Ticks: > 0 } rest ? rest : TimeSpan.Zero);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            restartedAt = load.Elapsed;
+            await t.StartNodeAsync(2);
+            await WaitSettledAsync(3, TimeSpan.FromSeconds(10));
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            samples = await load.StopAsync();
+        }
+
+        string Describe(IEnumerable<LoadSample> failed) => string.Join("\n", failed.Take(10).Select(s =>
+            $"  start {s.Start.TotalMilliseconds:0} ms (kill at {killedAt.TotalMilliseconds:0}), port {s.ClientPort}: {s.Error}")) + "\n" + cluster.Logs();
+        var beforeKill = samples.Where(s => s.Start < killedAt).ToArray();
+        Assert.NotEmpty(beforeKill);
+        Assert.True(beforeKill.All(s => s.Ok), "requests failed before the kill:\n" + Describe(beforeKill.Where(s => !s.Ok)));
+
+        var afterBound = samples.Where(s => s.Start >= killedAt + FailoverBound && s.Start < restartedAt).ToArray();
+        var lateFailures = afterBound.Where(s => !s.Ok).ToArray();
+        Assert.True(lateFailures.Length == 0, $"{lateFailures.Length} requests failed after the failover bound ({FailoverBound.TotalSeconds} s):\n" + Describe(lateFailures));
+        Assert.True(settledAt - killedAt <= FailoverBound, $"the survivors took n2's buckets {(settledAt - killedAt).TotalMilliseconds:0} ms after the kill");
+        // Every client port: the dead node's buckets are answered again, by the survivors.
+        var deadBuckets = afterBound.Where(s => FlowOwner.Owner(t.ClientAddress, (ushort)s.ClientPort, t.Options.HashSeed, owners) == "n2").ToArray();
+        Assert.True(deadBuckets.Length >= 3, $"only {deadBuckets.Length} requests after the bound came from n2's buckets");
+        Assert.All(deadBuckets, s => Assert.NotEqual("n2", s.Node));
+
+        var rejoin = samples.Where(s => s.Start >= restartedAt).ToArray();
+        Assert.True(rejoin.All(s => s.Ok), "requests failed while n2 rejoined:\n" + Describe(rejoin.Where(s => !s.Ok)));
+        Assert.Contains(rejoin, s => s.Node == "n2");
+        await WaitUntilAsync(async () => (await MembershipAsync(2)).SelfBuckets == BucketAssignment.BucketsOf(owners, "n2").Length,
+            TimeSpan.FromSeconds(5), "n2 answers its buckets again");
+    }
+
+    // (b) Transfers on live nodes — one handed to n3 by n2 itself — stay byte-identical across n2's kill and rejoin.
+    [RootFact]
+    public async Task TransfersInFlightOnLiveNodes_SurviveTheKillAndTheRejoin_ByteIdentical()
+    {
+        var t = cluster.Testbed;
+        await WaitSettledAsync(3);
+        var owners = AllLiveOwners(t);
+        // Client ports below the ephemeral range, whose SYNs n2 answers (so n2 is the origin) or n1 does.
+        var first = 24_000 + (Environment.ProcessId % 100) * 40 + (cluster.Mechanism == HandoverMechanism.Splice ? 20 : 0);
+        var ports = Enumerable.Range(first, 20).ToArray();
+        int fromN2 = ports.First(p => FlowOwner.Owner(t.ClientAddress, (ushort)p, t.Options.HashSeed, owners) == "n2");
+        int fromN1 = ports.First(p => FlowOwner.Owner(t.ClientAddress, (ushort)p, t.Options.HashSeed, owners) == "n1");
+        const long DownloadBytes = 48L << 20;
+        const int UploadBytes = 8 << 20;
+        var upload = SampleContent.Upload(UploadBytes);
+        var uploadFile = Path.Combine(t.RunDirectory, $"upload-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(uploadFile, upload);
+
+        // Slow transfers (curl's rate limit) on /api (served by n3) and / from n1: they are in flight across both events.
+        Task<ProcessResult> Download(int port, string path) => t.RunInClientAsync("sh",
+            ["-c", $"curl -sS --fail --local-port {port} --limit-rate 4M --max-time 60 http://{t.Vip}{path}/bytes/{DownloadBytes} | sha256sum"],
+            TimeSpan.FromSeconds(70));
+        var downloads = new[] { Download(fromN2, "/api"), Download(fromN1, "/api") };
+        var uploadTask = t.RunInClientAsync("curl",
+            ["-sS", "--fail", "--local-port", $"{fromN1 + 1}-{fromN1 + 9}", "--limit-rate", "512K", "--max-time", "60", "-H", "Expect:",
+             "--data-binary", $"@{uploadFile}", $"http://{t.Vip}/api/echo"], TimeSpan.FromSeconds(70));
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await t.KillNodeAsync(2);
+        await WaitSettledAsync(2, TimeSpan.FromSeconds(10));
+        await t.StartNodeAsync(2);
+        await WaitSettledAsync(3, TimeSpan.FromSeconds(10));
+        Assert.All(downloads, d => Assert.False(d.IsCompleted, "a transfer ended before the rejoin: make it slower"));
+
+        var expected = SampleContent.Sha256Hex(DownloadBytes);
+        foreach (var d in downloads)
+        {
+            var r = await d;
+            Assert.True(r.Succeeded, $"download failed: {r.StandardError}\n{cluster.Logs()}");
+            Assert.StartsWith(expected, r.StandardOutput.Trim());
+        }
+        var u = await uploadTask;
+        Assert.True(u.Succeeded, $"upload failed: {u.StandardError}\n{cluster.Logs()}");
+        Assert.Equal($"{Convert.ToHexStringLower(SHA256.HashData(upload))} {upload.Length}", u.StandardOutput.Trim());
+        File.Delete(uploadFile);
+    }
+
+    // (c) A rolling restart (SIGTERM, drain, start) of all three nodes under continuous load fails no request.
+    [RootFact]
+    public async Task RollingRestartUnderLoad_FailsZeroRequests()
+    {
+        var t = cluster.Testbed;
+        await WaitSettledAsync(3);
+        IReadOnlyList<LoadSample> samples;
+        var drained = new List<TimeSpan>();
+        await using (var load = NewConnectionLoad.Start(t, "/whoami", workers: 4, connectTimeout: TimeSpan.FromSeconds(1.5), requestTimeout: TimeSpan.FromSeconds(3)))
+        {
+            for (var node = 1; node <= 3; node++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                var stopping = Stopwatch.StartNew();
+                await t.StopNodeAsync(node);
+                drained.Add(stopping.Elapsed);
+                await t.StartNodeAsync(node);
+                await WaitSettledAsync(3, TimeSpan.FromSeconds(10));
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            samples = await load.StopAsync();
+        }
+        var failed = samples.Where(s => !s.Ok).ToArray();
+        Assert.True(samples.Count > 50, $"only {samples.Count} requests");
+        Assert.True(failed.Length == 0, $"{failed.Length} of {samples.Count} requests failed during the rolling restart:\n"
+            + string.Join("\n", failed.Take(10).Select(s => $"  {s.Start.TotalMilliseconds:0} ms port {s.ClientPort}: {s.Error}")) + "\n" + cluster.Logs());
+        // Each node served again after its restart.
+        foreach (var id in new[] { "n1", "n2", "n3" })
+        {
+            Assert.Contains(samples, s => s.Node == id);
+        }
+    }
+
+    /// <summary>The bucket table with every node live (the testbed's B).</summary>
+    protected static string?[] AllLiveOwners(Testbed.Testbed t) =>
+        BucketAssignment.Assign(Enumerable.Range(1, t.NodeCount).Select(i => $"n{i}"), BucketAssignment.DefaultBuckets);
+
+    /// <summary>Node <paramref name="node"/>'s <c>membership</c> in <c>/dts/stats</c>.</summary>
+    protected async Task<DtsMembershipStats> MembershipAsync(int node)
+    {
+        var t = cluster.Testbed;
+        using var http = t.CreateClientHttpClient(TimeSpan.FromSeconds(2));
+        var json = await http.GetStringAsync(new Uri($"http://{t.NodeAddress(node)}:{t.Port}/dts/stats"));
+        return DtsStatsReader.Parse(json).Membership ?? throw new Xunit.Sdk.XunitException($"n{node} reports no membership");
+    }
+
+    /// <summary>
+    /// Waits until every running node sees <paramref name="active"/> active members, all of which applied the same
+    /// table, and none waits to take buckets: the cluster answers every bucket exactly once.
+    /// </summary>
+    protected async Task WaitSettledAsync(int active, TimeSpan? timeout = null)
+    {
+        var t = cluster.Testbed;
+        string last = "";
+        await WaitUntilAsync(async () =>
+        {
+            var views = new List<DtsMembershipStats>();
+            for (var i = 1; i <= t.NodeCount; i++)
+            {
+                if (t.IsNodeRunning(i))
+                {
+                    try
+                    {
+                        views.Add(await MembershipAsync(i));
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return false; // starting: not serving /dts/stats yet
+                    }
+                }
+            }
+            last = string.Join("; ", views.Select(v => $"{v.Table} pending={v.GainPending} self={v.SelfBuckets} fenced={v.Fenced}"));
+            return views.Count == active
+                && views.All(v => v.Table == views[0].Table && !v.GainPending && !v.Fenced && v.StoreReachable
+                    && v.Members.Count(m => m.State == "Active") == active && v.Members.All(m => m.Applied == v.Table))
+                && views.Sum(v => v.SelfBuckets) == views[0].Buckets;
+        }, timeout ?? TimeSpan.FromSeconds(15), () => $"{active} settled members (last: {last})\n{cluster.Logs()}");
+    }
+
+    protected static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        WaitUntilAsync(condition, timeout, () => what);
+
+    protected static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > timeout)
+            {
+                throw new Xunit.Sdk.XunitException($"timed out after {timeout.TotalSeconds} s waiting for {what()}");
+            }
+            await Task.Delay(50);
+        }
+    }
+}
+
+[Collection(MembershipClusterCollection.Name)]
+public sealed class MembershipTestsRepair(MembershipClusterFixture cluster) : MembershipTests(cluster);
+
+[Collection(SpliceMembershipClusterCollection.Name)]
+public sealed class MembershipTestsSplice(SpliceMembershipClusterFixture cluster) : MembershipTests(cluster);
+
+/// <summary>
+/// The membership store's failures and a bucket move, on the Repair drill testbed: (d) one etcd member down changes
+/// nothing, every member down leaves the nodes serving on their last table; (e) after buckets move, connections
+/// living on other nodes see no RST; (f) a node cut off from etcd (but not from clients) stops answering its buckets'
+/// SYNs before the others take them: no SYN is answered twice.
+/// </summary>
+[Collection(MembershipClusterCollection.Name)]
+public sealed class MembershipStoreTests(MembershipClusterFixture cluster) : MembershipTests(cluster)
+{
+    [RootFact]
+    public async Task EtcdMemberDown_ChangesNothing_EveryMemberDown_NodesKeepServingOnTheLastTable()
+    {
+        var t = Cluster.Testbed;
+        await WaitSettledAsync(3);
+        var table = (await MembershipAsync(1)).Table;
+        IReadOnlyList<LoadSample> samples;
+        await using (var load = NewConnectionLoad.Start(t, "/whoami", workers: 2, connectTimeout: TimeSpan.FromSeconds(1.5), requestTimeout: TimeSpan.FromSeconds(3)))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await t.StopEtcdMemberAsync(1);
+            await Task.Delay(LeaseTtl + TimeSpan.FromSeconds(1));
+            for (var i = 1; i <= 3; i++)
+            {
+                var m = await MembershipAsync(i);
+                Assert.True(m.StoreReachable && !m.Fenced && m.Table == table && !m.GainPending, $"n{i} with one etcd member down: {m}");
+            }
+
+            await t.StopEtcdMemberAsync(2);
+            await t.StopEtcdMemberAsync(3);
+            await WaitUntilAsync(async () => !(await MembershipAsync(1)).StoreReachable, TimeSpan.FromSeconds(5), "n1 notices etcd is gone");
+            await Task.Delay(LeaseTtl + TimeSpan.FromSeconds(1)); // past every lease's deadline
+            var buckets = 0;
+            for (var i = 1; i <= 3; i++)
+            {
+                var m = await MembershipAsync(i);
+                Assert.True(!m.StoreReachable && !m.Fenced && m.Table == table, $"n{i} with etcd down: {m}");
+                buckets += m.SelfBuckets;
+            }
+            Assert.Equal(BucketAssignment.DefaultBuckets, buckets);
+
+            for (var i = 1; i <= 3; i++)
+            {
+                await t.StartEtcdMemberAsync(i);
+            }
+            await WaitSettledAsync(3, TimeSpan.FromSeconds(20));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            samples = await load.StopAsync();
+        }
+        var failed = samples.Where(s => !s.Ok).ToArray();
+        Assert.True(samples.Count > 20, $"only {samples.Count} requests");
+        Assert.True(failed.Length == 0, $"{failed.Length} requests failed while etcd was (partly) down:\n"
+            + string.Join("\n", failed.Take(10).Select(s => $"  {s.Start.TotalMilliseconds:0} ms port {s.ClientPort}: {s.Error}")) + "\n" + Cluster.Logs());
+    }
+
+    [RootFact]
+    public async Task BucketsMove_ConnectionsLivingOnOtherNodes_SeeNoRst()
+    {
+        var t = Cluster.Testbed;
+        await WaitSettledAsync(3);
+        var bound = TimeSpan.FromSeconds(5);
+        var first = 26_000 + (Environment.ProcessId % 100) * 30;
+        await using var capture = await Capture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
+        var clients = new List<(KeepAliveClient Client, string Node)>();
+        try
+        {
+            for (var port = first; port < first + 24; port++)
+            {
+                var c = await KeepAliveClient.ConnectAsync(t, bound, port);
+                await c.SendAsync("GET /whoami HTTP/1.1\r\nHost: vip\r\n\r\n");
+                var reply = await c.ReadResponseAsync(bound);
+                Assert.StartsWith("HTTP/1.1 200", reply);
+                clients.Add((c, KeepAliveClient.Header(reply, "X-Dts-Node")!));
+            }
+            var elsewhere = clients.Where(c => c.Node != "n2").ToList();
+            Assert.NotEmpty(elsewhere);
+
+            // n2 drains: its buckets move to n1 and n3, where connections of the other node live.
+            await t.StopNodeAsync(2);
+            await WaitSettledAsync(2, TimeSpan.FromSeconds(10));
+            await RequestAllAsync(elsewhere, bound, "after n2's buckets moved to n1 and n3");
+
+            // n2 comes back and takes its buckets back: connections of n1 and n3 live in them.
+            await t.StartNodeAsync(2);
+            await WaitSettledAsync(3, TimeSpan.FromSeconds(10));
+            await RequestAllAsync(elsewhere, bound, "after n2 took its buckets back");
+
+            var segments = await capture.StopAsync();
+            var ports = elsewhere.Select(c => c.Client.LocalPort).ToHashSet();
+            var resets = segments.Where(s => s.Rst && ports.Contains(s.Source.Equals(t.Vip) ? s.DestinationPort : s.SourcePort)).ToList();
+            Assert.True(resets.Count == 0, "RST on connections living on other nodes: " + string.Join(", ", resets.Select(s => $"{s.Source}:{s.SourcePort}→{s.DestinationPort} from {s.SourceMac}")));
+        }
+        finally
+        {
+            foreach (var (c, _) in clients)
+            {
+                c.Dispose();
+            }
+        }
+    }
+
+    [RootFact]
+    public async Task NodeCutOffFromEtcd_StopsAnsweringItsBucketsBeforeTheOthersTakeThem_NoSynAnsweredTwice()
+    {
+        var t = Cluster.Testbed;
+        await WaitSettledAsync(3);
+        var n3 = t.NodeNamespace(3);
+        await using var capture = await Capture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
+        IReadOnlyList<LoadSample> samples;
+        await using (var load = NewConnectionLoad.Start(t, "/whoami", workers: 4, connectTimeout: TimeSpan.FromSeconds(1.5), requestTimeout: TimeSpan.FromSeconds(3)))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            // n3 keeps its link (clients, peers' control channel) but loses etcd: its own member is cut off from the
+            // other two (no quorum), and it reaches neither of them.
+            await Nft(n3, "add table inet dtspartition",
+                "add chain inet dtspartition in { type filter hook input priority 0; policy accept; }",
+                "add chain inet dtspartition out { type filter hook output priority 0; policy accept; }",
+                "add rule inet dtspartition in iifname eth0 tcp sport { 2379, 2380 } drop",
+                "add rule inet dtspartition in iifname eth0 tcp dport { 2379, 2380 } drop",
+                "add rule inet dtspartition out oifname eth0 tcp dport { 2379, 2380 } drop",
+                "add rule inet dtspartition out oifname eth0 tcp sport { 2379, 2380 } drop");
+            try
+            {
+                await WaitUntilAsync(async () =>
+                {
+                    var m1 = await MembershipAsync(1);
+                    var m2 = await MembershipAsync(2);
+                    return m1.Table == $"{BucketAssignment.DefaultBuckets}:n1,n2" && m2.Table == m1.Table && !m1.GainPending && !m2.GainPending;
+                }, TimeSpan.FromSeconds(10), () => "n1 and n2 take n3's buckets\n" + Cluster.Logs());
+                var cut = await MembershipAsync(3);
+                Assert.True(cut.Fenced && cut.SelfBuckets == 0, $"n3 cut off from etcd: {cut}");
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            finally
+            {
+                await Nft(n3, "delete table inet dtspartition");
+            }
+            await WaitSettledAsync(3, TimeSpan.FromSeconds(20));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            samples = await load.StopAsync();
+        }
+        var segments = await capture.StopAsync();
+
+        // Every SYN is answered by one node: SYN-ACKs answering the same SYN (same client port, same ACK) come from one MAC.
+        var twice = segments.Where(s => s.Syn && s.Ack && s.Source.Equals(t.Vip))
+            .GroupBy(s => (s.DestinationPort, s.AckNumber))
+            .Where(g => g.Select(s => s.SourceMac).Distinct().Count() > 1)
+            .Select(g => $"port {g.Key.DestinationPort}: {string.Join(", ", g.Select(s => s.SourceMac).Distinct())}")
+            .ToList();
+        Assert.True(twice.Count == 0, "SYNs answered by two nodes: " + string.Join("; ", twice));
+        var failed = samples.Where(s => !s.Ok).ToArray();
+        Assert.True(failed.Length == 0, $"{failed.Length} requests failed across the partition:\n"
+            + string.Join("\n", failed.Take(10).Select(s => $"  {s.Start.TotalMilliseconds:0} ms port {s.ClientPort}: {s.Error}")) + "\n" + Cluster.Logs());
+    }
+
+    private static async Task RequestAllAsync(IEnumerable<(KeepAliveClient Client, string Node)> clients, TimeSpan bound, string when)
+    {
+        foreach (var (c, node) in clients)
+        {
+            await c.SendAsync("GET /whoami HTTP/1.1\r\nHost: vip\r\n\r\n");
+            var reply = await c.ReadResponseAsync(bound);
+            Assert.True(reply.StartsWith("HTTP/1.1 200", StringComparison.Ordinal), $"port {c.LocalPort} (on {node}) {when}: {reply}");
+            Assert.Equal(node, KeepAliveClient.Header(reply, "X-Dts-Node"));
+        }
+    }
+
+    private async Task Nft(string namespaceName, params string[] commands)
+    {
+        var r = await Cluster.Testbed.RunInNamespaceAsync(namespaceName, "nft", [string.Join("\n", commands)], TimeSpan.FromSeconds(10));
+        Assert.True(r.Succeeded, $"nft in {namespaceName}: {r.StandardError}");
+    }
+}
