@@ -7,7 +7,10 @@ namespace Dts.AspNetCore.Dispatch;
 /// <param name="RouteId">The YARP route id.</param>
 /// <param name="ClusterId">The YARP cluster id.</param>
 /// <param name="NodeId">The DTS node named by the destination's <c>Dts.Node</c> metadata, or null for a destination outside the cluster.</param>
-/// <param name="DestinationAddress">The destination's address (the node's unicast URL), used by the proxy fallback.</param>
+/// <param name="DestinationAddress">
+/// The destination's address (the node's unicast URL), used by the proxy fallback; when <see cref="NoDestination"/>,
+/// the address of the cluster's first destination (one that is down), or empty for a cluster without destinations.
+/// </param>
 /// <param name="Fallback">The route's <c>Dts.Fallback</c> metadata.</param>
 /// <param name="HandoverAllowed">The route's <c>Dts.Handover</c> metadata (default true); false means always proxy.</param>
 internal sealed record DispatchDecision(
@@ -18,4 +21,11 @@ internal sealed record DispatchDecision(
 
     /// <summary>Set when the decision is to reject every request of the connection.</summary>
     public bool Rejected { get; init; }
+
+    /// <summary>
+    /// Set when the route matched but none of its cluster's destinations is available (their nodes are not live
+    /// members, or YARP's health checks took them out): <see cref="NodeId"/> and <see cref="DestinationAddress"/> then
+    /// name an unavailable destination, and the route's <see cref="Fallback"/> answers at once.
+    /// </summary>
+    public bool NoDestination { get; init; }
 }

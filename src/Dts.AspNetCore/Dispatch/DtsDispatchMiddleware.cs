@@ -12,7 +12,8 @@ namespace Dts.AspNetCore.Dispatch;
 /// <summary>
 /// The HTTP side of DTS. On a connection to the VIP, the first request is dispatched by YARP; the decision
 /// sticks to the connection: served here, handed over to the target node, or (when a handover is
-/// impossible) the route's fallback for every request of the connection. Connections that arrived by
+/// impossible) the route's fallback for every request of the connection. A matched route none of whose destinations
+/// is available (their nodes left the membership) gets its fallback at once. Connections that arrived by
 /// handover, and those on the node's unicast address, are served here without a dispatch.
 /// </summary>
 internal sealed partial class DtsDispatchMiddleware(
@@ -46,6 +47,7 @@ internal sealed partial class DtsDispatchMiddleware(
         {
             telemetry.Fallback(DtsFallbackMode.Reject);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
             return;
         }
         if (decision.Proxied)
@@ -64,9 +66,19 @@ internal sealed partial class DtsDispatchMiddleware(
     private async Task<DispatchDecision> DecideAsync(HttpContext context, DtsConnectionFeature connection)
     {
         var decision = await dispatch.DecideAsync(context).ConfigureAwait(false);
-        if (decision is null || decision.NodeId == _self)
+        if (decision is null)
         {
-            return Stick(connection, decision ?? Local);
+            return Stick(connection, Local);
+        }
+        if (decision.NoDestination)
+        {
+            // Every destination of the route is down: its fallback answers now (no handover to a node that left).
+            Log.NoDestination(logger, connection.Flow.ToString(), decision.RouteId, decision.ClusterId, decision.Fallback);
+            return Stick(connection, Fallback(decision));
+        }
+        if (decision.NodeId == _self)
+        {
+            return Stick(connection, decision);
         }
         if (decision.NodeId is null || !decision.HandoverAllowed)
         {
@@ -80,13 +92,17 @@ internal sealed partial class DtsDispatchMiddleware(
         {
             return Stick(connection, decision);
         }
-        return Stick(connection, decision.Fallback switch
-        {
-            DtsFallbackMode.Local => decision with { NodeId = _self },
-            DtsFallbackMode.Reject => decision with { Rejected = true },
-            _ => decision with { Proxied = true },
-        });
+        return Stick(connection, Fallback(decision));
     }
+
+    /// <summary>The route's <c>Dts.Fallback</c>: served here, rejected (503), or proxied to the decided destination (rejected when there is none).</summary>
+    private DispatchDecision Fallback(DispatchDecision decision) => decision.Fallback switch
+    {
+        DtsFallbackMode.Local => decision with { NodeId = _self },
+        DtsFallbackMode.Reject => decision with { Rejected = true },
+        _ when decision.DestinationAddress.Length == 0 => decision with { Rejected = true },
+        _ => decision with { Proxied = true },
+    };
 
     private static DispatchDecision Local { get; } = new("", "", null, "", DtsFallbackMode.Local);
 
@@ -120,5 +136,8 @@ internal sealed partial class DtsDispatchMiddleware(
 
         [LoggerMessage(EventIds.FallbackError, LogLevel.Warning, "Proxy fallback to {Destination} failed: {Error}")]
         public static partial void FallbackError(ILogger logger, string destination, ForwarderError error);
+
+        [LoggerMessage(EventIds.NoDestination, LogLevel.Debug, "{Flow}: route {Route}: no destination of cluster {Cluster} is available; fallback {Fallback}")]
+        public static partial void NoDestination(ILogger logger, string flow, string route, string cluster, DtsFallbackMode fallback);
     }
 }

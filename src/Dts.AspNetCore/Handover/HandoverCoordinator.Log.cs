@@ -13,5 +13,8 @@ internal sealed partial class HandoverCoordinator
 
         [LoggerMessage(EventIds.HandoverFailed, LogLevel.Information, "Handover of {Flow} failed, the origin keeps it: {Reason}")]
         public static partial void HandoverFailed(ILogger logger, FlowKey flow, string reason);
+
+        [LoggerMessage(EventIds.TargetNotMember, LogLevel.Information, "Handover of {Flow} to {Target} refused: the target is not a member (membership revision {Revision}); the route's fallback applies")]
+        public static partial void TargetNotMember(ILogger logger, FlowKey flow, string target, long revision);
     }
 }

@@ -5,6 +5,7 @@ using Dts.AspNetCore.Control;
 using Dts.AspNetCore.Dispatch;
 using Dts.AspNetCore.Flow;
 using Dts.AspNetCore.Mechanisms;
+using Dts.AspNetCore.Membership;
 using Dts.AspNetCore.Telemetry;
 using Dts.Core.Tcp;
 using Dts.Linux;
@@ -20,12 +21,15 @@ namespace Dts.AspNetCore.Handover;
 /// checkpoint the socket (frozen only for the checkpoint's syscalls), have the mechanism capture its state, ship it
 /// with the unconsumed byte stream to the target, and forget the socket on the target's OK (frozen again, so that
 /// its close sends nothing) — or let the flow's segments pass again and keep the connection on any failure.
+/// A target that is not a live member (<see cref="MembershipView.IsAvailable"/>: it left between the dispatch and
+/// now) is refused before any of that, with <see cref="TargetNotMember"/>, so the route's fallback applies.
 /// </summary>
 internal sealed partial class HandoverCoordinator(
     IOptions<DtsOptions> options,
     IHandoverMechanism mechanism,
     FlowOwnership flows,
     ControlChannel control,
+    IClusterMembership membership,
     DtsTelemetry telemetry,
     TimeProvider time,
     ILogger<HandoverCoordinator> logger)
@@ -33,11 +37,28 @@ internal sealed partial class HandoverCoordinator(
     /// <summary>How long the origin waits for Kestrel's transport to move the kernel's receive queue into its pipe.</summary>
     private static readonly TimeSpan QuiesceBound = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>The reason of a handover refused because its target is not an active member.</summary>
+    public const string TargetNotMember = "target is not a member";
+
     private readonly string _self = options.Value.NodeId;
 
+    /// <summary>
+    /// Hands <paramref name="connection"/> to <paramref name="decision"/>'s node, or keeps it here and says why not
+    /// (<see cref="HandoverStatus.NotEligible"/> or <see cref="HandoverStatus.Failed"/>, the connection untouched and
+    /// live). A target that is not an active member is refused first, before the flow table, the socket or the control
+    /// channel are touched (<see cref="TargetNotMember"/>, counted as a failed handover).
+    /// </summary>
     public async Task<HandoverResult> TryHandOverAsync(
         HttpContext context, DtsConnectionFeature connection, DispatchDecision decision, CancellationToken cancellationToken)
     {
+        var view = membership.View;
+        if (!view.IsAvailable(decision.NodeId!))
+        {
+            telemetry.HandoverFailed(mechanism.Kind, TargetNotMember);
+            Log.TargetNotMember(logger, connection.Flow, decision.NodeId!, view.Revision);
+            return HandoverResult.Failed(TargetNotMember);
+        }
+
         string? reason;
         try
         {

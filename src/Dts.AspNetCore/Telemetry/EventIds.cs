@@ -12,4 +12,8 @@ internal static class EventIds
     public const int Dispatched = 7;
     public const int SpliceSwept = 8;
     public const int SpliceRefused = 9;
+
+    // Routing follows membership: 40–49.
+    public const int NoDestination = 40;
+    public const int TargetNotMember = 41;
 }

@@ -20,6 +20,9 @@ public sealed record DtsStats(
 {
     /// <summary>The Splice packet path's counters; null on a node that runs Repair.</summary>
     public DtsSpliceStats? Splice { get; init; }
+
+    /// <summary>The node's membership view and bucket table; null on a node that runs without DTS's node services.</summary>
+    public DtsMembershipStats? Membership { get; init; }
 }
 
 /// <summary>p50/p99 (µs) and sample count of one handover phase.</summary>
