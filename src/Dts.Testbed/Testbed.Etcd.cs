@@ -50,8 +50,18 @@ public sealed partial class Testbed
         await Task.WhenAll(_etcd.Select(m => WaitForEtcdHealthAsync(m, cancellationToken))).ConfigureAwait(false);
     }
 
-    private Task StopEtcdClusterAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_etcd.Select(m => m.StopAsync(Options.StopGracePeriod, cancellationToken)));
+    /// <summary>
+    /// Stops the members one after the other: a leader told to stop first hands its leadership to a follower, which
+    /// takes it at once while the others run, but waits out its request timeout (SIGKILL comes first) when they stop
+    /// with it. One by one, the whole cluster stops in a few hundred milliseconds.
+    /// </summary>
+    private async Task StopEtcdClusterAsync(CancellationToken cancellationToken)
+    {
+        foreach (var member in _etcd)
+        {
+            await member.StopAsync(Options.StopGracePeriod, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Polls <c>GET /health</c> of the member from its own namespace (where its node reaches it; the root namespace

@@ -172,10 +172,14 @@ public sealed partial class Testbed
             .Distinct()
             .ToArray();
 
-        // The etcd members last (the nodes may still talk to them while they drain), everything else first.
+        // The etcd members last (the nodes may still talk to them while they drain), one by one (see
+        // StopEtcdClusterAsync); everything else first.
         var etcd = pids.Where(EtcdMember.IsEtcdProcess).ToArray();
         await Signals.TerminateAsync([.. pids.Except(etcd)], grace, cancellationToken).ConfigureAwait(false);
-        await Signals.TerminateAsync(etcd, grace, cancellationToken).ConfigureAwait(false);
+        foreach (int pid in etcd)
+        {
+            await Signals.TerminateAsync([pid], grace, cancellationToken).ConfigureAwait(false);
+        }
 
         // Nodes, router and client first; the switch (holding the other ends of their veths) last.
         await Task.WhenAll(namespaces.Where(ns => !ns.EndsWith("-sw", StringComparison.Ordinal)).Select(ns => Netns.DeleteAsync(ns, cancellationToken))).ConfigureAwait(false);
