@@ -169,6 +169,13 @@ public sealed partial class Testbed : IAsyncDisposable
     /// <summary>The node id every testbed gives node <paramref name="node"/> (1-based): <c>n1</c>, <c>n2</c>, …; for code without a testbed at hand.</summary>
     public static string NodeIdOf(int node) => TestbedLayout.NodeId(node);
 
+    /// <summary>Parses a node id (<c>n2</c>) into its 1-based number; false for anything else (<c>2</c>, <c>n0</c>, <c>n02</c>, <c>N2</c>).</summary>
+    public static bool TryParseNodeId(string nodeId, out int node)
+    {
+        ArgumentNullException.ThrowIfNull(nodeId);
+        return TestbedLayout.TryParseNodeId(nodeId, out node);
+    }
+
     /// <summary>The unicast address of node <paramref name="node"/> (1-based): .11, .12, … of the node subnet.</summary>
     public IPAddress NodeAddress(int node) => _layout.NodeAddress(CheckNode(node));
 
