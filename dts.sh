@@ -3,7 +3,8 @@
 #   ./dts.sh demo [args]     run the demo (dts demo)
 #   ./dts.sh test            run every test project; prints "tests: P passed, F failed, S skipped"
 #   ./dts.sh bench [args]    run the benchmarks (dts bench)
-#   ./dts.sh <anything else> passed to dts, e.g. ./dts.sh testbed up --nodes 3, ./dts.sh status
+#   ./dts.sh <anything else> passed to dts, e.g. ./dts.sh testbed up --nodes 3, ./dts.sh status,
+#                            ./dts.sh testbed node stop|kill|start <run-id> n2
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
