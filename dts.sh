@@ -3,12 +3,13 @@
 #   ./dts.sh demo [args]     run the demo (dts demo)
 #   ./dts.sh test            run every test project; prints "tests: P passed, F failed, S skipped"
 #   ./dts.sh bench [args]    run the benchmarks (dts bench)
-#   ./dts.sh <anything else> passed to dts, e.g. ./dts.sh testbed up --nodes 3, ./dts.sh status
+#   ./dts.sh <anything else> passed to dts, e.g. ./dts.sh testbed up --nodes 3, ./dts.sh status,
+#                            ./dts.sh testbed node stop|kill|start <run-id> n2
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 readonly DTS_DLL=src/Dts.Cli/bin/Release/net10.0/dts.dll
-readonly PACKAGES=(iproute2 nftables iptables libnftables1 libnetfilter-queue1 libpcap0.8 curl wrk tcpdump
+readonly PACKAGES=(iproute2 nftables iptables libnftables1 libnetfilter-queue1 libpcap0.8 curl wrk tcpdump etcd-server etcd-client
                    nginx-light gcc libc6-dev ca-certificates procps)
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 

@@ -70,7 +70,8 @@ internal sealed class NginxProxy : IAsyncDisposable
         int? nodePid = testbed.NodeProcessId(node);
         // The workers are forked right after the pid file is written; give them a moment to appear.
         await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
-        var pids = (await testbed.ProcessIdsInNamespaceAsync(ns, cancellationToken).ConfigureAwait(false)).Where(p => p != nodePid).ToList();
+        // Only nginx's own: the node namespace also holds the node and its etcd member.
+        var pids = (await testbed.ProcessIdsInNamespaceAsync(ns, cancellationToken).ConfigureAwait(false)).Where(p => p != nodePid && IsNginx(p)).ToList();
         if (!pids.Contains(master))
         {
             pids.Add(master);
@@ -87,6 +88,18 @@ internal sealed class NginxProxy : IAsyncDisposable
 
     /// <summary>What this instance runs in, for messages.</summary>
     public override string ToString() => $"nginx in {_namespace} (prefix {_prefix}, pids {string.Join(' ', ProcessIds)})";
+
+    private static bool IsNginx(int pid)
+    {
+        try
+        {
+            return File.ReadAllText(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/comm")).Trim() == "nginx";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     private static async Task<int> ReadPidAsync(string path, CancellationToken cancellationToken)
     {

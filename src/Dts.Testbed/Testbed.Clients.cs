@@ -44,10 +44,19 @@ public sealed partial class Testbed
     /// router like any client's). No proxy, no connection reuse across tests beyond this instance.
     /// </summary>
     /// <param name="timeout">Per-request timeout; default 30 s.</param>
+    public HttpClient CreateClientHttpClient(TimeSpan? timeout = null) => CreateHttpClient(ClientNamespace, timeout);
+
+    /// <summary>
+    /// An <see cref="HttpClient"/> whose connections are made from namespace <paramref name="namespaceName"/>, e.g. a
+    /// node's (where its etcd member's client URL is reachable); see <see cref="CreateClientHttpClient"/>.
+    /// </summary>
+    /// <param name="namespaceName">One of this testbed's <see cref="Namespaces"/>.</param>
+    /// <param name="timeout">Per-request timeout; default 30 s.</param>
+    /// <exception cref="ArgumentException"><paramref name="namespaceName"/> is not one of this testbed's <see cref="Namespaces"/>.</exception>
     [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The HttpClient owns the handler and disposes it.")]
-    public HttpClient CreateClientHttpClient(TimeSpan? timeout = null)
+    public HttpClient CreateHttpClient(string namespaceName, TimeSpan? timeout = null)
     {
-        string ns = ClientNamespace;
+        string ns = OwnNamespace(namespaceName);
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,

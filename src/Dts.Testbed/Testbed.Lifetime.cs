@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Dts.Testbed.Etcd;
 using Dts.Testbed.Namespaces;
 using Dts.Testbed.Processes;
 using Dts.Testbed.Registry;
@@ -11,9 +12,10 @@ public sealed partial class Testbed
     private static readonly TimeSpan LeftoverGracePeriod = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Stops every process in the testbed's namespaces (nodes and anything else: SIGTERM, then SIGKILL after
-    /// <see cref="TestbedOptions.StopGracePeriod"/>), deletes all its namespaces, its run directory (unless
-    /// <see cref="TestbedOptions.KeepRunDirectory"/>) and its registry entry. Idempotent.
+    /// Stops the nodes, then the etcd members, then every other process in the testbed's namespaces (each: SIGTERM,
+    /// then SIGKILL after <see cref="TestbedOptions.StopGracePeriod"/>), deletes all its namespaces, the etcd data,
+    /// its run directory (unless <see cref="TestbedOptions.KeepRunDirectory"/>) and its registry entry. Idempotent.
+    /// On a testbed <see cref="TryOpen">opened</see> by this process, the same as <see cref="RemoveAsync"/>.
     /// </summary>
     /// <exception cref="TestbedCommandException">Deleting a namespace failed.</exception>
     public async Task DownAsync(CancellationToken cancellationToken = default)
@@ -26,11 +28,20 @@ public sealed partial class Testbed
                 return;
             }
 
+            if (_lease is null)
+            {
+                await RemoveAsync(RunId, cancellationToken).ConfigureAwait(false);
+                _down = true;
+                return;
+            }
+
             await Task.WhenAll(_nodes.Select(n => n.StopAsync(Options.StopGracePeriod, cancellationToken))).ConfigureAwait(false);
+            await StopEtcdClusterAsync(cancellationToken).ConfigureAwait(false);
             await TeardownAsync(
                 RunId,
                 _layout.AllNamespaces,
-                Options.KeepRunDirectory ? null : RunDirectory,
+                RunDirectory,
+                Options.KeepRunDirectory,
                 Options.StopGracePeriod,
                 cancellationToken).ConfigureAwait(false);
             _lease.Release();
@@ -45,7 +56,8 @@ public sealed partial class Testbed
     /// <summary>
     /// Removes leftovers of crashed runs: every testbed (namespaces <c>dts-&lt;runid&gt;-*</c>, registry entry, run
     /// directory) whose owner process is gone and that was not detached — or, with <paramref name="all"/>, every
-    /// testbed on the machine, including live and detached ones. Processes still inside are killed first.
+    /// testbed on the machine, including live and detached ones. Processes still inside (nodes, etcd members, anything
+    /// else) are killed first; the etcd data goes with the run directory.
     /// A testbed whose owner is alive is never a leftover, from the moment <see cref="UpAsync"/> starts building it
     /// (its <see cref="TestbedLease"/>); two cleanups at once never remove the same leftover twice.
     /// </summary>
@@ -144,7 +156,7 @@ public sealed partial class Testbed
             }
 
             string runDirectory = info.RunDirectory ?? Path.Combine(TestbedLayout.DefaultRoot, info.RunId);
-            await TeardownAsync(info.RunId, namespaces, record?.KeepRunDirectory == true ? null : runDirectory, LeftoverGracePeriod, cancellationToken).ConfigureAwait(false);
+            await TeardownAsync(info.RunId, namespaces, runDirectory, record?.KeepRunDirectory == true, LeftoverGracePeriod, cancellationToken).ConfigureAwait(false);
             return true;
         }
         finally
@@ -153,31 +165,54 @@ public sealed partial class Testbed
         }
     }
 
-    private static async Task TeardownAsync(string runId, IReadOnlyList<string> namespaces, string? runDirectory, TimeSpan grace, CancellationToken cancellationToken)
+    private static async Task TeardownAsync(string runId, IReadOnlyList<string> namespaces, string runDirectory, bool keepRunDirectory, TimeSpan grace, CancellationToken cancellationToken)
     {
         var pids = (await Task.WhenAll(namespaces.Select(ns => Netns.PidsAsync(ns, cancellationToken))).ConfigureAwait(false))
             .SelectMany(p => p)
             .Distinct()
             .ToArray();
-        await Signals.TerminateAsync(pids, grace, cancellationToken).ConfigureAwait(false);
+
+        // The etcd members last (the nodes may still talk to them while they drain), one by one (see
+        // StopEtcdClusterAsync); everything else first.
+        var etcd = pids.Where(EtcdMember.IsEtcdProcess).ToArray();
+        await Signals.TerminateAsync([.. pids.Except(etcd)], grace, cancellationToken).ConfigureAwait(false);
+        foreach (int pid in etcd)
+        {
+            await Signals.TerminateAsync([pid], grace, cancellationToken).ConfigureAwait(false);
+        }
 
         // Nodes, router and client first; the switch (holding the other ends of their veths) last.
         await Task.WhenAll(namespaces.Where(ns => !ns.EndsWith("-sw", StringComparison.Ordinal)).Select(ns => Netns.DeleteAsync(ns, cancellationToken))).ConfigureAwait(false);
         await Task.WhenAll(namespaces.Where(ns => ns.EndsWith("-sw", StringComparison.Ordinal)).Select(ns => Netns.DeleteAsync(ns, cancellationToken))).ConfigureAwait(false);
 
-        // Only a directory this library created (it carries the marker) is ever deleted.
-        if (runDirectory is not null && File.Exists(Path.Combine(runDirectory, RunDirectoryMarker)))
+        // The etcd data always goes (even with KeepRunDirectory: the logs stay, the data is no diagnostic); its
+        // root is found from the run id when the run directory is not on /run, so a run without a record loses it too.
+        if (TestbedLayout.IsValidRunId(runId))
+        {
+            DeleteMarked(TestbedLayout.EtcdDataRootOf(runId, runDirectory), TestbedLayout.EtcdDataMarker);
+        }
+
+        if (!keepRunDirectory)
+        {
+            DeleteMarked(runDirectory, RunDirectoryMarker);
+        }
+
+        TestbedRegistry.Delete(runId);
+    }
+
+    /// <summary>Deletes <paramref name="directory"/> when it carries <paramref name="marker"/>: only a directory this library created is ever deleted.</summary>
+    private static void DeleteMarked(string directory, string marker)
+    {
+        if (File.Exists(Path.Combine(directory, marker)))
         {
             try
             {
-                Directory.Delete(runDirectory, recursive: true);
+                Directory.Delete(directory, recursive: true);
             }
             catch (DirectoryNotFoundException)
             {
                 // Removed concurrently by another cleanup.
             }
         }
-
-        TestbedRegistry.Delete(runId);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Dts.Testbed.Certificates;
 using Dts.Testbed.Configuration;
+using Dts.Testbed.Etcd;
 using Dts.Testbed.Namespaces;
 using Dts.Testbed.Processes;
 using Dts.Testbed.Registry;
@@ -18,19 +19,21 @@ public sealed partial class Testbed : IAsyncDisposable
 {
     private readonly TestbedLayout _layout;
     private readonly NodeProcess[] _nodes;
+    private readonly EtcdMember[] _etcd;
     [SuppressMessage("Reliability", "CA2213:Disposable fields should be disposed", Justification =
         "DownAsync stays callable after DisposeAsync (it is idempotent); the SemaphoreSlim holds no kernel handle, as AvailableWaitHandle is never read.")]
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
-    private readonly TestbedLease _lease;
+    private readonly TestbedLease? _lease; // null: opened from the registry by another process than its owner
     private bool _down;
     private bool _detached;
     private bool _abandoned;
 
-    private Testbed(TestbedLayout layout, TestbedLease lease)
+    private Testbed(TestbedLayout layout, TestbedLease? lease)
     {
         _layout = layout;
         _lease = lease;
         _nodes = [.. Enumerable.Range(1, layout.NodeCount).Select(i => new NodeProcess(layout, i))];
+        _etcd = layout.HasEtcd ? [.. Enumerable.Range(1, layout.NodeCount).Select(i => new EtcdMember(layout, i))] : [];
         Certificates = new TestbedCertificates(layout.RunDirectory);
     }
 
@@ -80,15 +83,17 @@ public sealed partial class Testbed : IAsyncDisposable
     public IPAddress RouterClientSideAddress => _layout.RouterClientSideAddress;
 
     /// <summary>
-    /// Builds the network, writes certificates and node configuration, and (when <see cref="TestbedOptions.NodeCommand"/>
-    /// is not empty) starts every node and waits until each answers <c>/dts/health</c>. On any failure everything
-    /// created so far is removed before the exception propagates.
+    /// Builds the network, writes certificates and node configuration, starts the etcd cluster (with
+    /// <see cref="TestbedMembership.Etcd"/>) and waits until every member is healthy, then (when
+    /// <see cref="TestbedOptions.NodeCommand"/> is not empty) starts every node and waits until each answers
+    /// <c>/dts/health</c>. On any failure everything created so far is removed before the exception propagates.
     /// </summary>
     /// <exception cref="UnauthorizedAccessException">Not running as root.</exception>
     /// <exception cref="ArgumentException">Invalid options (all problems listed).</exception>
     /// <exception cref="InvalidOperationException">The run id is in use or the run directory is not empty.</exception>
     /// <exception cref="TestbedCommandException">An <c>ip</c>/<c>sysctl</c> command failed.</exception>
-    /// <exception cref="TestbedNodeException">A node exited or was not ready within <see cref="TestbedOptions.ReadinessTimeout"/>.</exception>
+    /// <exception cref="TestbedNodeException">A node or etcd member exited or was not ready within <see cref="TestbedOptions.ReadinessTimeout"/>.</exception>
+    /// <exception cref="FileNotFoundException">etcd is not installed (<see cref="TestbedMembership.Etcd"/>).</exception>
     public static async Task<Testbed> UpAsync(TestbedOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -136,6 +141,11 @@ public sealed partial class Testbed : IAsyncDisposable
             }
 
             await TopologyBuilder.BuildAsync(layout, cancellationToken).ConfigureAwait(false);
+            if (layout.HasEtcd)
+            {
+                await testbed.StartEtcdClusterAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             if (options.NodeCommand.Count > 0)
             {
                 await Task.WhenAll(Enumerable.Range(1, layout.NodeCount).Select(i => testbed.StartNodeAsync(i, cancellationToken))).ConfigureAwait(false);
@@ -159,6 +169,13 @@ public sealed partial class Testbed : IAsyncDisposable
     /// <summary>The node id every testbed gives node <paramref name="node"/> (1-based): <c>n1</c>, <c>n2</c>, …; for code without a testbed at hand.</summary>
     public static string NodeIdOf(int node) => TestbedLayout.NodeId(node);
 
+    /// <summary>Parses a node id (<c>n2</c>) into its 1-based number; false for anything else (<c>2</c>, <c>n0</c>, <c>n02</c>, <c>N2</c>).</summary>
+    public static bool TryParseNodeId(string nodeId, out int node)
+    {
+        ArgumentNullException.ThrowIfNull(nodeId);
+        return TestbedLayout.TryParseNodeId(nodeId, out node);
+    }
+
     /// <summary>The unicast address of node <paramref name="node"/> (1-based): .11, .12, … of the node subnet.</summary>
     public IPAddress NodeAddress(int node) => _layout.NodeAddress(CheckNode(node));
 
@@ -173,8 +190,14 @@ public sealed partial class Testbed : IAsyncDisposable
     /// down, and <see cref="CleanupAsync"/> without <c>all</c> leaves it alone. <see cref="RemoveAsync"/> or
     /// <see cref="DownAsync"/> end it.
     /// </summary>
+    /// <exception cref="InvalidOperationException">This process does not own the testbed (it was <see cref="TryOpen">opened</see>).</exception>
     public void Detach()
     {
+        if (_lease is null)
+        {
+            throw new InvalidOperationException($"Testbed {RunId} was opened, not brought up, by this process: only its owner detaches it.");
+        }
+
         _detached = true;
         TestbedRegistry.Write(CreateRecord() with { Detached = true });
     }
@@ -186,13 +209,13 @@ public sealed partial class Testbed : IAsyncDisposable
     internal void Abandon()
     {
         _abandoned = true;
-        _lease.Dispose();
+        _lease?.Dispose();
     }
 
-    /// <summary>Tears the testbed down unless it was detached.</summary>
+    /// <summary>Tears the testbed down unless it was detached or <see cref="TryOpen">opened</see> (not owned) by this process.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_detached && !_abandoned)
+        if (!_detached && !_abandoned && _lease is not null)
         {
             await DownAsync(CancellationToken.None).ConfigureAwait(false);
         }
@@ -203,6 +226,20 @@ public sealed partial class Testbed : IAsyncDisposable
 
     private TestbedRecord CreateRecord() => new()
     {
+        NodeNetwork = _layout.Options.NodeNetwork.ToString(),
+        ClientNetwork = _layout.Options.ClientNetwork.ToString(),
+        ControlPort = _layout.Options.ControlPort,
+        Mechanism = _layout.Options.Mechanism,
+        HashSeed = _layout.Options.HashSeed,
+        Membership = _layout.Options.Membership,
+        Buckets = _layout.Options.Buckets,
+        EtcdLeaseTtl = _layout.Options.EtcdLeaseTtl,
+        EtcdClusterToken = _layout.EtcdClusterToken,
+        NodeCommand = _layout.Options.NodeCommand,
+        NodeWorkingDirectory = _layout.Options.NodeWorkingDirectory,
+        NodeEnvironment = _layout.Options.NodeEnvironment,
+        ReadinessTimeout = _layout.Options.ReadinessTimeout,
+        StopGracePeriod = _layout.Options.StopGracePeriod,
         RunId = _layout.RunId,
         OwnerProcessId = Environment.ProcessId,
         RunDirectory = _layout.RunDirectory,

@@ -13,12 +13,21 @@ internal sealed partial class TestbedLayout
     public const string NamespacePrefix = "dts-";
     public const string BridgeName = "br0";
     public const int FirstNodeHost = 11;
+    public const int EtcdClientPort = 2379;
+    public const int EtcdPeerPort = 2380;
 
-    public TestbedLayout(TestbedOptions options)
+    /// <summary>Written into a directory of etcd data this library created: only such a directory is ever deleted.</summary>
+    public const string EtcdDataMarker = ".dts-etcd";
+
+    /// <param name="options">The options.</param>
+    /// <param name="etcdClusterToken">The run's etcd cluster token when it exists already (a testbed opened from its registry entry).</param>
+    public TestbedLayout(TestbedOptions options, string? etcdClusterToken = null)
     {
         Options = options;
         RunId = options.RunId ?? NewRunId();
         RunDirectory = options.RunDirectory ?? Path.Combine(DefaultRoot, RunId);
+        EtcdClusterToken = etcdClusterToken ?? $"dts-{RunId}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}";
+        EtcdDataRoot = EtcdDataRootOf(RunId, RunDirectory);
     }
 
     /// <summary>Parent of the default run directories.</summary>
@@ -61,6 +70,59 @@ internal sealed partial class TestbedLayout
 
     public string NodeLogPath(int node) => Path.Combine(RunDirectory, NodeId(node) + ".log");
 
+    /// <summary>Pid file of node <paramref name="node"/>'s process (<see cref="Processes.ManagedProcess"/>): how any process finds it.</summary>
+    public string NodePidPath(int node) => Path.Combine(RunDirectory, NodeId(node) + ".pid");
+
+    public bool HasEtcd => Options.Membership == TestbedMembership.Etcd;
+
+    /// <summary>
+    /// <c>--initial-cluster-token</c> of this run's etcd cluster: unique per run, so members of two runs (same addresses,
+    /// other namespaces) could never join each other's cluster.
+    /// </summary>
+    public string EtcdClusterToken { get; }
+
+    /// <summary>The parent of the etcd members' data directories (tmpfs; see <see cref="EtcdDataRootOf"/>).</summary>
+    public string EtcdDataRoot { get; }
+
+    /// <summary>The key prefix of this run's membership (<c>Dts:Etcd:Prefix</c>).</summary>
+    public string EtcdPrefix => $"/dts/{RunId}/";
+
+    public string EtcdClientUrl(int node) => string.Create(CultureInfo.InvariantCulture, $"http://{NodeAddress(node)}:{EtcdClientPort}");
+
+    public string EtcdPeerUrl(int node) => string.Create(CultureInfo.InvariantCulture, $"http://{NodeAddress(node)}:{EtcdPeerPort}");
+
+    /// <summary>Every member's client URL, in node order; empty without etcd.</summary>
+    public IReadOnlyList<string> EtcdEndpoints => HasEtcd ? [.. Enumerable.Range(1, NodeCount).Select(EtcdClientUrl)] : [];
+
+    /// <summary><c>--initial-cluster</c>: <c>n1=http://…:2380,n2=…</c>.</summary>
+    public string EtcdInitialCluster => string.Join(',', Enumerable.Range(1, NodeCount).Select(i => $"{NodeId(i)}={EtcdPeerUrl(i)}"));
+
+    public string EtcdDataDirectory(int node) => Path.Combine(EtcdDataRoot, NodeId(node) + ".etcd");
+
+    public string EtcdLogPath(int node) => Path.Combine(RunDirectory, "etcd-" + NodeId(node) + ".log");
+
+    public string EtcdPidPath(int node) => Path.Combine(RunDirectory, "etcd-" + NodeId(node) + ".pid");
+
+    /// <summary>
+    /// Where a run keeps its etcd data: on tmpfs (etcd fsyncs every write; a disk would make the cluster as slow as
+    /// the disk): <c>&lt;rundir&gt;/etcd</c> when the run directory is under <c>/run</c>, else
+    /// <c>/run/dts-testbed/&lt;runid&gt;</c>. Derived from the run id alone for the latter, so the cleanup of a crashed
+    /// run finds it without a registry entry.
+    /// </summary>
+    public static string EtcdDataRootOf(string runId, string runDirectory) =>
+        Path.GetFullPath(runDirectory).StartsWith("/run/", StringComparison.Ordinal)
+            ? Path.Combine(runDirectory, "etcd")
+            : Path.Combine(Registry.TestbedRegistry.Directory, runId);
+
+    /// <summary>Parses a node id (<c>n2</c>) into its 1-based number; false for anything else (<c>n0</c>, <c>2</c>, <c>n02</c>).</summary>
+    public static bool TryParseNodeId(string nodeId, out int node)
+    {
+        node = 0;
+        return nodeId is ['n', >= '1' and <= '9', ..]
+            && nodeId.Length <= 3
+            && int.TryParse(nodeId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out node);
+    }
+
     /// <summary>Splits a namespace name <c>dts-&lt;runid&gt;-&lt;role&gt;</c>; false for names that aren't ours.</summary>
     public static bool TryParseNamespace(string name, out string runId, out string role)
     {
@@ -98,7 +160,7 @@ internal sealed partial class TestbedLayout
     {
         var errors = new List<string>();
         var o = Options;
-        if (RunId.Length > 40 || !RunIdPattern().IsMatch(RunId))
+        if (!IsValidRunId(RunId))
         {
             errors.Add($"RunId '{RunId}' must be lowercase letters, digits and '-' (at most 40 characters).");
         }
@@ -135,8 +197,30 @@ internal sealed partial class TestbedLayout
             errors.Add($"Port {o.Port} and ControlPort {o.ControlPort} must be distinct and non-zero.");
         }
 
+        if (!Enum.IsDefined(o.Membership))
+        {
+            errors.Add($"Membership '{o.Membership}' must be {string.Join(" or ", Enum.GetNames<TestbedMembership>().Select(n => $"'{n}'"))}.");
+        }
+        else if (HasEtcd && (o.Port is EtcdClientPort or EtcdPeerPort || o.ControlPort is EtcdClientPort or EtcdPeerPort))
+        {
+            errors.Add($"Port {o.Port} and ControlPort {o.ControlPort} must not be etcd's ports {EtcdClientPort} and {EtcdPeerPort}.");
+        }
+
+        if (o.Buckets < 1)
+        {
+            errors.Add($"Buckets {o.Buckets} must be at least 1.");
+        }
+
+        if (o.EtcdLeaseTtl < TimeSpan.FromSeconds(1) || o.EtcdLeaseTtl.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            errors.Add($"EtcdLeaseTtl {o.EtcdLeaseTtl} must be whole seconds, at least 1 s.");
+        }
+
         return errors;
     }
+
+    /// <summary>Lowercase letters, digits and '-', at most 40 characters: safe in namespace names and paths.</summary>
+    public static bool IsValidRunId(string runId) => runId.Length <= 40 && RunIdPattern().IsMatch(runId);
 
     private string Name(string role) => $"{NamespacePrefix}{RunId}-{role}";
 

@@ -66,6 +66,18 @@ public sealed record TestbedOptions
     /// <summary>Time between SIGTERM and SIGKILL when nodes are stopped or the testbed goes down.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// <see cref="TestbedMembership.Etcd"/> (default) runs an etcd member in every node namespace and points the nodes
+    /// at it; <see cref="TestbedMembership.Static"/> runs no etcd and gives the nodes the fixed membership.
+    /// </summary>
+    public TestbedMembership Membership { get; init; } = TestbedMembership.Etcd;
+
+    /// <summary>Number of ownership buckets (<c>Dts:Buckets</c>), the same on every node.</summary>
+    public int Buckets { get; init; } = 256;
+
+    /// <summary>TTL of each node's membership lease (<c>Dts:Etcd:LeaseTtl</c>); whole seconds, at least 1 s (etcd grants at least 1.5 s).</summary>
+    public TimeSpan EtcdLeaseTtl { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Keep the run directory (logs, configuration) after <see cref="Testbed.DownAsync"/>.</summary>
     public bool KeepRunDirectory { get; init; }
 }

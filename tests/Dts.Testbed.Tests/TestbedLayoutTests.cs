@@ -80,4 +80,34 @@ public sealed class TestbedLayoutTests
 
         Assert.Contains(layout.Validate(), e => e.Contains("collides", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void EtcdDataRoot_RunDirectoryOnRun_InsideIt_ElseUnderTheRegistry()
+    {
+        Assert.Equal("/run/dts-x/etcd", TestbedLayout.EtcdDataRootOf("42-beef", "/run/dts-x"));
+        Assert.Equal("/run/dts-testbed/42-beef", TestbedLayout.EtcdDataRootOf("42-beef", "/tmp/dts-testbed/42-beef"));
+        Assert.Equal("/run/dts-testbed/42-beef", TestbedLayout.EtcdDataRootOf("42-beef", "/runaway/42-beef"));
+    }
+
+    [Fact]
+    public void EtcdCluster_Defaults_OneMemberPerNodeWithAUniqueToken()
+    {
+        var a = new TestbedLayout(new TestbedOptions { RunId = "42-beef" });
+        var b = new TestbedLayout(new TestbedOptions { RunId = "42-beef" });
+
+        Assert.Equal("n1=http://198.18.0.11:2380,n2=http://198.18.0.12:2380,n3=http://198.18.0.13:2380", a.EtcdInitialCluster);
+        Assert.StartsWith("dts-42-beef-", a.EtcdClusterToken, StringComparison.Ordinal);
+        Assert.NotEqual(a.EtcdClusterToken, b.EtcdClusterToken);
+        Assert.Equal("/tmp/dts-testbed/42-beef/etcd-n2.log", a.EtcdLogPath(2));
+    }
+
+    [Fact]
+    public void Validate_PortsOnEtcdsOrBadLeaseTtl_Reported()
+    {
+        var errors = new TestbedLayout(new TestbedOptions { Port = 2379, EtcdLeaseTtl = TimeSpan.FromMilliseconds(1500) }).Validate();
+
+        Assert.Contains(errors, e => e.Contains("etcd's ports", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("EtcdLeaseTtl", StringComparison.Ordinal));
+        Assert.Empty(new TestbedLayout(new TestbedOptions { Port = 2379, Membership = TestbedMembership.Static }).Validate());
+    }
 }

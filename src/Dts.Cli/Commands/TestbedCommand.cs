@@ -6,14 +6,15 @@ using DtsTestbed = Dts.Testbed.Testbed;
 
 namespace Dts.Cli.Commands;
 
-/// <summary><c>dts testbed up|down</c>: a cluster in network namespaces that outlives this command.</summary>
+/// <summary><c>dts testbed up|down|node</c>: a cluster in network namespaces that outlives this command.</summary>
 internal static class TestbedCommand
 {
     public static Command Create()
     {
-        var command = new Command("testbed", "Bring a testbed (switch, nodes, router, client in network namespaces) up or down.");
+        var command = new Command("testbed", "Bring a testbed (switch, nodes with their etcd members, router, client in network namespaces) up or down; start, stop or kill one of its nodes.");
         command.Add(CreateUp());
         command.Add(CreateDown());
+        command.Add(TestbedNodeCommand.Create());
         return command;
     }
 
@@ -28,8 +29,14 @@ internal static class TestbedCommand
         };
         var noNodes = new Option<bool>("--no-nodes") { Description = "Build the network only; start no node processes." };
         var seed = new Option<uint>("--seed") { Description = "Flow hash seed.", DefaultValueFactory = _ => 0x5eed };
+        var membership = new Option<TestbedMembership>("--membership")
+        {
+            Description = "Etcd: an etcd member in every node namespace, nodes hold leases there; Static: no etcd, every node assumed alive.",
+            DefaultValueFactory = _ => TestbedMembership.Etcd,
+        };
+        membership.AcceptOnlyFromAmong(Enum.GetNames<TestbedMembership>());
 
-        var up = new Command("up", "Bring a testbed up and keep it (detached) until 'dts testbed down'.") { nodes, mechanism, nodeCommand, noNodes, seed };
+        var up = new Command("up", "Bring a testbed up and keep it (detached) until 'dts testbed down'.") { nodes, mechanism, nodeCommand, noNodes, seed, membership };
         up.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var options = new TestbedOptions
@@ -37,6 +44,7 @@ internal static class TestbedCommand
                 NodeCount = parse.GetValue(nodes),
                 Mechanism = parse.GetValue(mechanism),
                 HashSeed = parse.GetValue(seed),
+                Membership = parse.GetValue(membership),
             };
             options = parse.GetValue(noNodes) ? options : WithNodeCommand(options, parse.GetValue(nodeCommand));
 

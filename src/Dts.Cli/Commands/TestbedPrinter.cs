@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dts.Testbed;
 using DtsTestbed = Dts.Testbed.Testbed;
 
@@ -9,7 +10,7 @@ internal static class TestbedPrinter
     public static void PrintUp(DtsTestbed tb)
     {
         var o = tb.Options;
-        Console.WriteLine($"testbed {tb.RunId} is up: {tb.NodeCount} nodes, mechanism {o.Mechanism}, hash seed 0x{o.HashSeed:x}");
+        Console.WriteLine($"testbed {tb.RunId} is up: {tb.NodeCount} nodes, mechanism {o.Mechanism}, hash seed 0x{o.HashSeed:x}, membership {o.Membership}, {o.Buckets} buckets");
         Console.WriteLine($"  run directory  {tb.RunDirectory}  (certificates, n<i>.json, n<i>.log)");
         Console.WriteLine($"  switch         {tb.SwitchNamespace,-26} br0, multicast snooping off");
         Console.WriteLine($"  router         {tb.RouterNamespace,-26} {tb.RouterNodeSideAddress} / {tb.RouterClientSideAddress}");
@@ -21,10 +22,22 @@ internal static class TestbedPrinter
         }
 
         Console.WriteLine($"  VIP            {tb.Vip}:{tb.Port} (multicast MAC {tb.VipMulticastMac})");
+        if (tb.EtcdEndpoints.Count > 0)
+        {
+            Console.WriteLine($"  etcd           {string.Join(',', tb.EtcdEndpoints)}  prefix {tb.EtcdPrefix}  (etcd-n<i>.log)");
+        }
+
         Console.WriteLine("try:");
         Console.WriteLine($"  ip netns exec {tb.ClientNamespace} curl http://{tb.Vip}/whoami");
         Console.WriteLine($"  ip netns exec {tb.NodeNamespace(1)} nft list ruleset");
         Console.WriteLine($"  tail -f {tb.NodeLogPath(1)}");
+        Console.WriteLine($"  ./dts.sh testbed node kill {tb.RunId} {tb.NodeId(1)}     (stop: SIGTERM and wait; start: bring it back)");
+        Console.WriteLine("  ./dts.sh status");
+        if (tb.EtcdEndpoints.Count > 0)
+        {
+            Console.WriteLine($"  ip netns exec {tb.NodeNamespace(1)} etcdctl --endpoints {tb.EtcdEndpoints[0]} get --prefix {tb.EtcdPrefix}");
+        }
+
         Console.WriteLine("remove:");
         Console.WriteLine($"  ./dts.sh testbed down {tb.RunId}");
     }
@@ -47,4 +60,25 @@ internal static class TestbedPrinter
             Console.WriteLine($"{t.RunId,-16} {state,-10} {owner,-8} {nodes,5}  {t.Namespaces.Count,3}  {reach}");
         }
     }
+
+    /// <summary>
+    /// One node's membership view on one line:
+    /// <c>Etcd rev 17 store ok, 86 buckets [n1 Active 86, n2 Active 85, n3 Draining 0]</c>, with <c>FENCED</c> /
+    /// <c>draining</c> when set and <c>?</c> for fields the node does not report.
+    /// </summary>
+    public static string FormatMembership(NodeMembershipStats? m)
+    {
+        if (m is null)
+        {
+            return "membership: not reported";
+        }
+
+        string revision = m.Revision?.ToString(CultureInfo.InvariantCulture) ?? "?";
+        string store = m.StoreReachable switch { true => "store ok", false => "store UNREACHABLE", null => "store ?" };
+        string flags = (m.Fenced == true ? ", FENCED" : string.Empty) + (m.Draining == true ? ", draining" : string.Empty);
+        string members = string.Join(", ", m.Members.Select(x => $"{x.Id} {x.State ?? "?"} {Count(x.Buckets)}"));
+        return $"{m.Mode ?? "?"} rev {revision} {store}{flags}, {Count(m.SelfBuckets)} buckets [{members}]";
+    }
+
+    private static string Count(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Dts.Core.Handover;
 
 namespace Dts.Testbed.Configuration;
@@ -16,6 +17,9 @@ namespace Dts.Testbed.Configuration;
 /// <param name="HashSeed">Seed of the ownership hash.</param>
 /// <param name="Nodes">Every node, in index order (a node's index is the hash bucket it owns).</param>
 /// <param name="Certificates">The PEM files of this node's control channel.</param>
+/// <param name="Membership">Where the node learns which nodes are alive, written by name (<c>Etcd</c>, <c>Static</c>).</param>
+/// <param name="Buckets">Number of ownership buckets, the same on every node.</param>
+/// <param name="Etcd">The etcd cluster, with <see cref="TestbedMembership.Etcd"/>; left out otherwise.</param>
 internal sealed record DtsSection(
     string NodeId,
     string Vip,
@@ -24,7 +28,10 @@ internal sealed record DtsSection(
     HandoverMechanism Mechanism,
     uint HashSeed,
     IReadOnlyList<DtsSectionNode> Nodes,
-    DtsSectionCertificates Certificates)
+    DtsSectionCertificates Certificates,
+    TestbedMembership Membership,
+    int Buckets,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DtsSectionEtcd? Etcd)
 {
     /// <summary>The configuration section's name.</summary>
     public const string SectionName = "Dts";

@@ -43,7 +43,10 @@ internal static class NodeConfigWriter
             Certificates: new DtsSectionCertificates(
                 CaPath: certificates.CaCertificatePath,
                 CertPath: certificates.NodeCertificatePath(node),
-                KeyPath: certificates.NodeKeyPath(node)));
+                KeyPath: certificates.NodeKeyPath(node)),
+            Membership: o.Membership,
+            Buckets: o.Buckets,
+            Etcd: layout.HasEtcd ? new DtsSectionEtcd(layout.EtcdEndpoints, layout.EtcdPrefix, o.EtcdLeaseTtl) : null);
     }
 
     /// <summary>Sets <c>a:b:c</c> = value, creating objects on the way and replacing whatever was there.</summary>

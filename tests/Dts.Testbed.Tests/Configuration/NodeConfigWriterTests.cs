@@ -32,5 +32,35 @@ public sealed class NodeConfigWriterTests : IDisposable
         Assert.Equal("Warning", (string?)root["Logging"]!["LogLevel"]!["Default"]);
     }
 
+    [Fact]
+    public void Write_Etcd_MembershipBucketsAndEveryMembersClientUrl()
+    {
+        var layout = new TestbedLayout(new TestbedOptions { RunId = "42-beef", RunDirectory = _dir.FullName, Buckets = 64 });
+
+        NodeConfigWriter.Write(layout, new TestbedCertificates(_dir.FullName), 2);
+
+        var dts = JsonNode.Parse(File.ReadAllText(layout.NodeConfigPath(2)))!["Dts"]!;
+        Assert.Equal("Etcd", (string?)dts["Membership"]);
+        Assert.Equal(64, (int?)dts["Buckets"]);
+        Assert.Equal(
+            ["http://198.18.0.11:2379", "http://198.18.0.12:2379", "http://198.18.0.13:2379"],
+            dts["Etcd"]!["Endpoints"]!.AsArray().Select(e => (string?)e));
+        Assert.Equal("/dts/42-beef/", (string?)dts["Etcd"]!["Prefix"]);
+        Assert.Equal("00:00:02", (string?)dts["Etcd"]!["LeaseTtl"]);
+    }
+
+    [Fact]
+    public void Write_Static_NoEtcdSection()
+    {
+        var layout = new TestbedLayout(new TestbedOptions { RunId = "42-beef", RunDirectory = _dir.FullName, Membership = TestbedMembership.Static });
+
+        NodeConfigWriter.Write(layout, new TestbedCertificates(_dir.FullName), 1);
+
+        var dts = JsonNode.Parse(File.ReadAllText(layout.NodeConfigPath(1)))!["Dts"]!.AsObject();
+        Assert.Equal("Static", (string?)dts["Membership"]);
+        Assert.Equal(256, (int?)dts["Buckets"]);
+        Assert.False(dts.ContainsKey("Etcd"));
+    }
+
     public void Dispose() => _dir.Delete(recursive: true);
 }
