@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Dts.Core.Handover;
 using Dts.Core.Ownership;
 using Dts.Core.Telemetry;
+using Dts.EndToEnd.Tests.Adversarial;
 using Dts.EndToEnd.Tests.Infrastructure;
 using Dts.Testbed;
 using Dts.Testbed.Load;
