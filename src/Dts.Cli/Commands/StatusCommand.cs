@@ -84,7 +84,7 @@ internal static class StatusCommand
             try
             {
                 string json = await http.GetStringAsync(new Uri($"http://{testbed.NodeAddress(node)}:{testbed.Port}/dts/stats"), cancellationToken);
-                view = TestbedPrinter.FormatMembership(DtsStatsReader.ParseMembership(json));
+                view = TestbedPrinter.FormatMembership(DtsStatsReader.Parse(json).Membership);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
             {

@@ -1,3 +1,4 @@
+using Dts.Core.Telemetry;
 using System.Globalization;
 using Dts.Testbed;
 using DtsTestbed = Dts.Testbed.Testbed;
@@ -63,22 +64,19 @@ internal static class TestbedPrinter
 
     /// <summary>
     /// One node's membership view on one line:
-    /// <c>Etcd rev 17 store ok, 86 buckets [n1 Active 86, n2 Active 85, n3 Draining 0]</c>, with <c>FENCED</c> /
-    /// <c>draining</c> when set and <c>?</c> for fields the node does not report.
+    /// <c>Etcd rev 17 store ok, 86/256 buckets [n1 Active 86, n2 Active 85, n3 Draining 0]</c>, with <c>FENCED</c>,
+    /// <c>draining</c> and <c>gaining</c> (waiting for the others to confirm a table) when set.
     /// </summary>
-    public static string FormatMembership(NodeMembershipStats? m)
+    public static string FormatMembership(DtsMembershipStats? m)
     {
         if (m is null)
         {
             return "membership: not reported";
         }
 
-        string revision = m.Revision?.ToString(CultureInfo.InvariantCulture) ?? "?";
-        string store = m.StoreReachable switch { true => "store ok", false => "store UNREACHABLE", null => "store ?" };
-        string flags = (m.Fenced == true ? ", FENCED" : string.Empty) + (m.Draining == true ? ", draining" : string.Empty);
-        string members = string.Join(", ", m.Members.Select(x => $"{x.Id} {x.State ?? "?"} {Count(x.Buckets)}"));
-        return $"{m.Mode ?? "?"} rev {revision} {store}{flags}, {Count(m.SelfBuckets)} buckets [{members}]";
+        string store = m.StoreReachable ? "store ok" : "store UNREACHABLE";
+        string flags = (m.Fenced ? ", FENCED" : string.Empty) + (m.Draining ? ", draining" : string.Empty) + (m.GainPending ? ", gaining" : string.Empty);
+        string members = string.Join(", ", m.Members.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Id} {x.State} {x.Buckets}")));
+        return string.Create(CultureInfo.InvariantCulture, $"{m.Mode} rev {m.Revision} {store}{flags}, {m.SelfBuckets}/{m.Buckets} buckets [{members}]");
     }
-
-    private static string Count(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";
 }
