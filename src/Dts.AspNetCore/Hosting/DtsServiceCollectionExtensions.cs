@@ -10,6 +10,7 @@ using Dts.AspNetCore.Handover;
 using Dts.AspNetCore.Mechanisms;
 using Dts.AspNetCore.Mechanisms.Repair;
 using Dts.AspNetCore.Mechanisms.Splice;
+using Dts.AspNetCore.Membership;
 using Dts.AspNetCore.Telemetry;
 using Dts.Core.Handover;
 using Microsoft.AspNetCore.Builder;
@@ -84,6 +85,7 @@ public static class DtsServiceCollectionExtensions
         services.TryAddSingleton<HandoverArrivals>();
         services.TryAddSingleton<FlowOwnership>();
         services.AddHostedService(sp => sp.GetRequiredService<FlowOwnership>());
+        services.AddEtcdMembership(options);
         // Added after Kestrel's own socket transport, so Kestrel tries it first.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, AdoptingListenerFactory>());
         services.Configure<KestrelServerOptions>(kestrel => ConfigureEndpoints(kestrel, options));
