@@ -88,6 +88,7 @@ internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, ICon
                 errors.Add($"Dts:Certificates:{key} '{path}' does not exist.");
             }
         }
+        ValidateEtcd(o, errors);
         ValidateProxy(o, ids, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -99,6 +100,55 @@ internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, ICon
 
     internal static string KeepAliveError(TimeSpan idle, TimeSpan keepAlive) =>
         $"Dts:FlowIdleTimeout {idle} must exceed Kestrel's keep-alive timeout {keepAlive}: an idle connection would outlive its nft elements.";
+
+    /// <summary>The <c>Dts:Etcd</c> section, when <c>Dts:Membership</c> is Etcd (see <see cref="DtsEtcdOptions"/>).</summary>
+    private static void ValidateEtcd(DtsOptions o, List<string> errors)
+    {
+        if (o.Membership != DtsMembershipMode.Etcd)
+        {
+            return;
+        }
+        var e = o.Etcd;
+        if (e.Endpoints.Count == 0)
+        {
+            errors.Add("Dts:Etcd:Endpoints must list at least one etcd client URL (Dts:Membership is Etcd).");
+        }
+        for (var i = 0; i < e.Endpoints.Count; i++)
+        {
+            if (!Uri.TryCreate(e.Endpoints[i], UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.AbsolutePath != "/")
+            {
+                errors.Add($"Dts:Etcd:Endpoints:{i} '{e.Endpoints[i]}' must be an absolute http:// or https:// URL of an etcd member (scheme, host, port).");
+            }
+        }
+        var https = e.Endpoints.Count(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        if (https > 0 && https < e.Endpoints.Count)
+        {
+            errors.Add("Dts:Etcd:Endpoints mix http:// and https://: the client uses one channel (one TLS setting) for every member.");
+        }
+        if (e.LeaseTtl < TimeSpan.FromSeconds(1) || e.LeaseTtl.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            errors.Add($"Dts:Etcd:LeaseTtl {e.LeaseTtl} must be whole seconds, at least 1 s (etcd grants leases in seconds).");
+        }
+        if (e.RequestTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"Dts:Etcd:RequestTimeout {e.RequestTimeout} must be positive.");
+        }
+        if (string.IsNullOrEmpty(e.Prefix) || e.Prefix[0] != '/' || e.Prefix[^1] != '/')
+        {
+            errors.Add($"Dts:Etcd:Prefix '{e.Prefix}' must start and end with '/' (e.g. /dts/).");
+        }
+        if (https > 0 && (e.CertFile is null) != (e.KeyFile is null))
+        {
+            errors.Add("Dts:Etcd:CertFile and Dts:Etcd:KeyFile go together (the client certificate and its private key).");
+        }
+        foreach (var (key, path) in new[] { ("CaFile", e.CaFile), ("CertFile", e.CertFile), ("KeyFile", e.KeyFile) })
+        {
+            if (path is not null && !File.Exists(path))
+            {
+                errors.Add($"Dts:Etcd:{key} '{path}' does not exist.");
+            }
+        }
+    }
 
     private void ValidateProxy(DtsOptions o, HashSet<string> nodes, List<string> errors)
     {

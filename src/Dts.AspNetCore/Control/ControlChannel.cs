@@ -118,6 +118,30 @@ internal sealed partial class ControlChannel : IDisposable
         return await Task.WhenAll(peers).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Asks <paramref name="peer"/> about its membership-store contact (<c>ProbeMembership</c>), within
+    /// <paramref name="timeout"/>, through the peer's pipeline (an open circuit answers at once). Null when the peer
+    /// did not answer in time: the caller (fencing) then assumes it may have contact.
+    /// </summary>
+    public async Task<Membership.PeerStoreContact?> ProbeMembershipAsync(string peer, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(timeout);
+            var answer = await PipelineFor(peer).ExecuteAsync(
+                async ct => await ClientFor(peer).ProbeMembershipAsync(
+                    new MembershipProbe { FromNode = _options.NodeId }, deadline: DateTime.UtcNow + timeout, cancellationToken: ct).ConfigureAwait(false),
+                cts.Token).ConfigureAwait(false);
+            return new Membership.PeerStoreContact(
+                answer.StoreContactAgeMs < 0 ? null : TimeSpan.FromMilliseconds(answer.StoreContactAgeMs), answer.Fenced);
+        }
+        catch (Exception ex) when (ex is BrokenCircuitException or TimeoutRejectedException or RpcException or HttpRequestException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     private DtsControl.DtsControlClient ClientFor(string peer) => _clients.GetOrAdd(peer, id =>
     {
         var node = _options.Find(id) ?? throw new InvalidOperationException($"Unknown node '{id}'.");

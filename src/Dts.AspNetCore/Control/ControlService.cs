@@ -1,12 +1,30 @@
 using Dts.AspNetCore.Handover;
+using Dts.AspNetCore.Membership;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Dts.AspNetCore.Control;
 
 /// <summary>The target's server end of the control channel (mapped on the control port only).</summary>
-internal sealed class ControlService(HandoverReceiver receiver, IOptions<DtsOptions> options) : DtsControl.DtsControlBase
+internal sealed class ControlService(HandoverReceiver receiver, IOptions<DtsOptions> options, IServiceProvider services) : DtsControl.DtsControlBase
 {
+    /// <summary>This node's membership-store contact (etcd membership only; static membership has no store to probe).</summary>
+    public override Task<MembershipProbeAnswer> ProbeMembership(MembershipProbe request, ServerCallContext context)
+    {
+        if (services.GetService<EtcdMembership>() is not { } etcd)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "membership is static"));
+        }
+        var contact = etcd.AnswerProbe();
+        return Task.FromResult(new MembershipProbeAnswer
+        {
+            Node = options.Value.NodeId,
+            StoreContactAgeMs = contact.StoreContactAge is { } age ? (long)age.TotalMilliseconds : -1,
+            Fenced = contact.Fenced,
+        });
+    }
+
     public override Task<PingReply> Ping(PingRequest request, ServerCallContext context) =>
         Task.FromResult(new PingReply { Node = options.Value.NodeId, Mechanism = options.Value.Mechanism.ToString() });
 

@@ -90,6 +90,7 @@ public static class DtsServiceCollectionExtensions
         {
             services.TryAddSingleton<IClusterMembership, StaticMembership>();
         }
+        services.AddEtcdMembership(options);
         services.TryAddSingleton<BucketTable>();
         services.AddHostedService(sp => sp.GetRequiredService<BucketTable>());
         // Added after Kestrel's own socket transport, so Kestrel tries it first.

@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using Etcdserverpb;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Dts.AspNetCore.Membership;
+
+internal sealed partial class EtcdMembership
+{
+    /// <summary>
+    /// Grants a lease when the node has none (at start, or after it was found gone) and puts the member key under it:
+    /// the join path. Clears <see cref="MembershipView.Fenced"/> once the key is in.
+    /// </summary>
+    private async Task EnsureLeaseAsync(CancellationToken cancellationToken)
+    {
+        bool grant;
+        lock (_gate)
+        {
+            if (_joined)
+            {
+                return;
+            }
+            grant = _leaseId == 0 || _leaseLost;
+        }
+        if (grant)
+        {
+            var sent = _time.GetTimestamp();
+            var granted = await Connection.Client.LeaseGrantAsync(
+                new LeaseGrantRequest { TTL = (long)_etcd.LeaseTtl.TotalSeconds }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            Contact();
+            if (!string.IsNullOrEmpty(granted.Error) || granted.TTL <= 0)
+            {
+                throw new RpcException(new Status(StatusCode.Unknown, $"lease grant refused: {granted.Error}"));
+            }
+            lock (_gate)
+            {
+                _leaseId = granted.ID;
+                _ttl = TimeSpan.FromSeconds(granted.TTL);
+                _lastRenewSent = sent;
+                _leaseLost = false;
+            }
+        }
+        await PutSelfOnceAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _joined = true;
+            _leaseHealthy = true;
+            _fenced = false;
+            _fenceReason = null;
+        }
+        Publish();
+    }
+
+    /// <summary>Puts <c>{Prefix}members/{NodeId}</c> = this node's state and applied table, under its lease.</summary>
+    private async Task PutSelfOnceAsync(CancellationToken cancellationToken)
+    {
+        await _putGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        long lease = 0;
+        try
+        {
+            MemberRecord record;
+            lock (_gate)
+            {
+                if (_leaseId == 0 || _leaseLost)
+                {
+                    return; // not joined yet, or rejoining: the join puts the current state
+                }
+                lease = _leaseId;
+                record = new MemberRecord(_state.ToString(), _applied);
+            }
+            await Connection.Client.PutAsync(
+                new PutRequest { Key = _selfKey, Value = ByteString.CopyFrom(record.ToUtf8()), Lease = lease },
+                deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            Contact();
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            Contact();
+            OnLeaseLost(lease, "etcd no longer knows the lease (" + ex.Status.Detail + ")");
+            throw;
+        }
+        finally
+        {
+            _putGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// One keepalive stream: a request every TTL/3; each answer with TTL &gt; 0 renews the lease as of the send time
+    /// of its request (answers come in order). An answer missing for longer than <c>RequestTimeout</c>, or a broken
+    /// stream, fails the attempt (the retry pipeline opens a new stream); a TTL ≤ 0 answer means the lease is gone.
+    /// </summary>
+    private async Task KeepAliveAsync(CancellationToken cancellationToken)
+    {
+        await EnsureLeaseAsync(cancellationToken).ConfigureAwait(false);
+        long lease;
+        TimeSpan interval;
+        lock (_gate)
+        {
+            lease = _leaseId;
+            interval = _ttl / 3;
+        }
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var call = Connection.Client.GetConnection().LeaseClient.LeaseKeepAlive(cancellationToken: stream.Token);
+        var pending = new ConcurrentQueue<long>();
+        var reader = ReadKeepAlivesAsync(call.ResponseStream, lease, pending, stream.Token);
+        try
+        {
+            while (true)
+            {
+                pending.Enqueue(_time.GetTimestamp());
+                await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = lease }, cancellationToken).ConfigureAwait(false);
+                var tick = Task.Delay(interval, _time, cancellationToken);
+                if (await Task.WhenAny(tick, reader).ConfigureAwait(false) == reader)
+                {
+                    await reader.ConfigureAwait(false); // throws: the stream ended or the lease is gone
+                }
+                await tick.ConfigureAwait(false);
+                if (pending.TryPeek(out var oldest) && _time.GetElapsedTime(oldest) > _etcd.RequestTimeout)
+                {
+                    throw new TimeoutException($"no keepalive answer within {_etcd.RequestTimeout.TotalMilliseconds} ms");
+                }
+            }
+        }
+        finally
+        {
+            await stream.CancelAsync().ConfigureAwait(false);
+            await reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task ReadKeepAlivesAsync(IAsyncStreamReader<LeaseKeepAliveResponse> answers, long lease, ConcurrentQueue<long> pending, CancellationToken cancellationToken)
+    {
+        while (await answers.MoveNext(cancellationToken).ConfigureAwait(false))
+        {
+            var answer = answers.Current;
+            Contact();
+            if (!pending.TryDequeue(out var sent))
+            {
+                continue; // not an answer to a request of ours
+            }
+            if (answer.TTL <= 0)
+            {
+                OnLeaseLost(lease, "its keepalive was answered with TTL " + answer.TTL);
+                throw new RpcException(new Status(StatusCode.NotFound, $"lease {lease:x} expired"));
+            }
+            OnRenewed(lease, sent);
+        }
+        throw new RpcException(new Status(StatusCode.Unavailable, "the keepalive stream ended"));
+    }
+
+    private void OnRenewed(long lease, long sent)
+    {
+        lock (_gate)
+        {
+            if (lease != _leaseId || _leaseLost)
+            {
+                return;
+            }
+            _lastRenewSent = Math.Max(_lastRenewSent, sent);
+            _leaseHealthy = true;
+            _fenced = false;
+            _fenceReason = null;
+            _fenceWaived = false;
+        }
+        Publish();
+    }
+
+    /// <summary>The lease is gone in etcd (others saw the key go): fenced at once; the keepalive loop rejoins with a new lease.</summary>
+    private void OnLeaseLost(long lease, string reason)
+    {
+        lock (_gate)
+        {
+            if (lease != _leaseId || _leaseLost)
+            {
+                return;
+            }
+            _leaseLost = true;
+            _joined = false;
+            _applied = null;
+            _fenced = true;
+            _fenceReason = $"lease {lease:x} is gone: {reason}";
+        }
+        Publish();
+    }
+
+    /// <summary>Any answer from etcd: the node has store contact now (what it tells peers that probe it).</summary>
+    private void Contact() => Interlocked.Exchange(ref _lastContact, _time.GetTimestamp());
+
+    /// <summary>A failed etcd call or broken stream (about to be retried): the store counts as unreachable until the next success.</summary>
+    private void OnFailure(Exception error, bool lease)
+    {
+        if (IsAnswer(error))
+        {
+            return; // etcd answered; the retry rejoins / re-reads
+        }
+        lock (_gate)
+        {
+            if (lease)
+            {
+                _leaseHealthy = false;
+            }
+            else
+            {
+                _watchHealthy = false;
+            }
+            _lastFailure = error.Message;
+        }
+        Publish();
+    }
+}

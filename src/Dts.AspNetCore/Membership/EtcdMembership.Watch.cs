@@ -1,0 +1,162 @@
+using System.Text;
+using Etcdserverpb;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Dts.AspNetCore.Membership;
+
+internal sealed partial class EtcdMembership
+{
+    /// <summary>Reads every member key under <c>{Prefix}members/</c>: the view of the read revision.</summary>
+    private async Task ReadAsync(CancellationToken cancellationToken)
+    {
+        var range = await Connection.Client.GetRangeAsync(_membersPrefix, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        Contact();
+        lock (_gate)
+        {
+            _members.Clear();
+            foreach (var kv in range.Kvs)
+            {
+                Upsert(kv.Key, kv.Value);
+            }
+            _revision = range.Header.Revision;
+            _watchHealthy = true;
+            _reread = false;
+        }
+        Publish();
+    }
+
+    /// <summary>
+    /// One watch of <c>{Prefix}members/</c> from the last seen revision + 1, applied as the events come. A broken
+    /// stream fails the attempt (the retry pipeline watches again from where it was); a compacted start revision
+    /// makes the next attempt read the prefix again first.
+    /// </summary>
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        bool reread;
+        lock (_gate)
+        {
+            reread = _reread;
+        }
+        if (reread)
+        {
+            await ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        long from;
+        lock (_gate)
+        {
+            from = _revision + 1;
+        }
+        using var call = Connection.Client.GetConnection().WatchClient.Watch(cancellationToken: cancellationToken);
+        var prefix = ByteString.CopyFromUtf8(_membersPrefix);
+        await call.RequestStream.WriteAsync(new WatchRequest
+        {
+            CreateRequest = new WatchCreateRequest { Key = prefix, RangeEnd = PrefixEnd(prefix), StartRevision = from },
+        }, cancellationToken).ConfigureAwait(false);
+        while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+        {
+            var response = call.ResponseStream.Current;
+            Contact();
+            if (response.CompactRevision > 0)
+            {
+                lock (_gate)
+                {
+                    _reread = true;
+                }
+                throw new RpcException(new Status(StatusCode.OutOfRange, $"revision {from} was compacted (etcd keeps {response.CompactRevision} on)"));
+            }
+            if (response.Canceled)
+            {
+                throw new RpcException(new Status(StatusCode.Aborted, "etcd cancelled the watch: " + response.CancelReason));
+            }
+            Apply(response);
+        }
+        throw new RpcException(new Status(StatusCode.Unavailable, "the watch stream ended"));
+    }
+
+    private void Apply(WatchResponse response)
+    {
+        lock (_gate)
+        {
+            foreach (var e in response.Events)
+            {
+                if (e.Type == Mvccpb.Event.Types.EventType.Put)
+                {
+                    Upsert(e.Kv.Key, e.Kv.Value);
+                }
+                else if (TryNodeId(e.Kv.Key, out var id))
+                {
+                    _members.Remove(id);
+                }
+                // The last event's revision, never the header's: a created watch's header runs ahead of the events
+                // it has still to send, and the watch resumes from this revision + 1.
+                _revision = Math.Max(_revision, e.Kv.ModRevision);
+            }
+            _watchHealthy = true;
+        }
+        Publish();
+    }
+
+    /// <summary>Applies one member key (caller holds <c>_gate</c>): unknown ids and values that don't parse are ignored, once with a warning.</summary>
+    private void Upsert(ByteString key, ByteString value)
+    {
+        if (!TryNodeId(key, out var id))
+        {
+            return;
+        }
+        if (!_knownIds.Contains(id))
+        {
+            if (_ignored.Add(id))
+            {
+                Log.IgnoredMember(_logger, key.ToStringUtf8(), "the id is not in Dts:Nodes");
+            }
+            return;
+        }
+        if (!MemberRecord.TryParse(value.Span, out var state, out var applied, out var error))
+        {
+            _members.Remove(id);
+            if (_ignored.Add(id))
+            {
+                Log.IgnoredMember(_logger, key.ToStringUtf8(), error);
+            }
+            return;
+        }
+        _members[id] = new ClusterMember(id, state, applied);
+    }
+
+    private bool TryNodeId(ByteString key, out string id)
+    {
+        id = key.ToStringUtf8();
+        if (!id.StartsWith(_membersPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        id = id[_membersPrefix.Length..];
+        return id.Length > 0 && !id.Contains('/', StringComparison.Ordinal);
+    }
+
+    /// <summary>etcd's range end of a prefix: the prefix with its last byte incremented (bytes of 0xff dropped first).</summary>
+    internal static ByteString PrefixEnd(ByteString prefix)
+    {
+        var end = prefix.ToByteArray();
+        for (var i = end.Length - 1; i >= 0; i--)
+        {
+            if (end[i] < 0xff)
+            {
+                end[i]++;
+                return ByteString.CopyFrom(end, 0, i + 1);
+            }
+        }
+        return ByteString.CopyFrom(0); // every key
+    }
+
+    private static string Describe(IEnumerable<ClusterMember> members)
+    {
+        var text = new StringBuilder();
+        foreach (var m in members)
+        {
+            text.Append(text.Length == 0 ? "" : ", ").Append(m.NodeId).Append(' ').Append(m.State);
+        }
+        return text.Length == 0 ? "(none)" : text.ToString();
+    }
+}
