@@ -134,7 +134,7 @@ internal sealed partial class ControlChannel : IDisposable
                     new MembershipProbe { FromNode = _options.NodeId }, deadline: DateTime.UtcNow + timeout, cancellationToken: ct).ConfigureAwait(false),
                 cts.Token).ConfigureAwait(false);
             return new Membership.PeerStoreContact(
-                answer.StoreContactAgeMs < 0 ? null : TimeSpan.FromMilliseconds(answer.StoreContactAgeMs), answer.Fenced);
+                answer.StoreContactAgeMs < 0 ? null : TimeSpan.FromMilliseconds(answer.StoreContactAgeMs), answer.Renewing, answer.Fenced);
         }
         catch (Exception ex) when (ex is BrokenCircuitException or TimeoutRejectedException or RpcException or HttpRequestException or OperationCanceledException)
         {

@@ -21,6 +21,7 @@ internal sealed class ControlService(HandoverReceiver receiver, IOptions<DtsOpti
         {
             Node = options.Value.NodeId,
             StoreContactAgeMs = contact.StoreContactAge is { } age ? (long)age.TotalMilliseconds : -1,
+            Renewing = contact.Renewing,
             Fenced = contact.Fenced,
         });
     }

@@ -13,10 +13,13 @@ namespace Dts.AspNetCore.Membership;
 /// reason for not being a member). While not fenced and still overdue it asks again every margin.
 /// </para>
 /// <para>
-/// "Has contact": the peer's last answer from etcd is younger than (TTL − margin) / 2. A healthy peer hears from etcd
-/// at least every TTL/3 (its keepalive); when etcd went down after this node's last renewal, every peer's last answer
-/// is at least TTL − margin − TTL/3 old at the check; the threshold lies between the two (TTL 2 s: healthy ≤ 0.67 s,
-/// threshold 0.75 s, etcd down ≥ 0.83 s).
+/// "Has contact": the peer is renewing (no failed etcd call or stream since its last answer) and its last answer from
+/// etcd is younger than (TTL − margin) / 2. A peer of an etcd that died with a reset (process or host restart) has seen
+/// a failure at once. One whose etcd went silent (no reset) may not have noticed yet, and there the age decides: a
+/// healthy peer hears from etcd at least every TTL/3 (its keepalive); when etcd went down after this node's last
+/// renewal, every peer's last answer is at least TTL − margin − TTL/3 old at the check; the threshold lies between the
+/// two (TTL 2 s: healthy ≤ 0.67 s, threshold 0.75 s, etcd down ≥ 0.83 s, a tight bound that scheduling delays on a
+/// loaded node can cross).
 /// </para>
 /// <para>
 /// Fenced clears at the next successful renewal. A lease found gone (keepalive TTL ≤ 0, NotFound) fences at once; the
@@ -49,64 +52,97 @@ internal sealed partial class EtcdMembership
         var last = Interlocked.Read(ref _lastContact);
         lock (_gate)
         {
-            return new PeerStoreContact(last == 0 ? null : _time.GetElapsedTime(last), _fenced);
+            return new PeerStoreContact(last == 0 ? null : _time.GetElapsedTime(last), _joined && !_leaseLost && _leaseHealthy, _fenced);
         }
     }
 
-    private async Task FenceAsync()
+    /// <summary>
+    /// Starts the fencing loop on its own thread: its timer and verdict must not wait for a thread pool that a loaded
+    /// node has starved (seen in tests: a pool timer 650 ms late on 2 busy cores is past the 500 ms margin).
+    /// </summary>
+    private Task StartFencing()
     {
-        try
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            while (!_stoppingToken.IsCancellationRequested)
+            try
             {
-                long renewed;
-                TimeSpan ttl;
-                bool fenced;
-                lock (_gate)
+                FenceLoop();
+            }
+            catch (Exception) when (_stoppingToken.IsCancellationRequested)
+            {
+                // Stopping or disposed while waiting.
+            }
+            done.TrySetResult();
+        })
+        {
+            IsBackground = true,
+            Name = "dts-membership-fence",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void FenceLoop()
+    {
+        var stop = _stoppingToken.WaitHandle;
+        while (!_stoppingToken.IsCancellationRequested)
+        {
+            long renewed;
+            TimeSpan ttl;
+            bool fenced;
+            lock (_gate)
+            {
+                renewed = _lastRenewSent;
+                ttl = _ttl;
+                fenced = _fenced;
+            }
+            var margin = Margin(ttl);
+            var now = _time.GetTimestamp();
+            var checkAt = renewed + Ticks(ttl - margin);
+            if (fenced || now < checkAt)
+            {
+                // Fenced: only a renewal clears it (looked at every margin). Otherwise sleep until the check point.
+                stop.WaitOne(fenced ? margin : _time.GetElapsedTime(now, checkAt));
+                continue;
+            }
+            var decision = DecideAsync(ttl, margin);
+            var (fence, reason) = decision.Wait(margin / 2 + TimeSpan.FromMilliseconds(20), _stoppingToken)
+                ? decision.Result
+                : (HasOtherMembers(), $"no peer answered within {(margin / 2).TotalMilliseconds:F0} ms");
+            bool waived = false;
+            lock (_gate)
+            {
+                if (_lastRenewSent == renewed && !_fenced)
                 {
-                    renewed = _lastRenewSent;
-                    ttl = _ttl;
-                    fenced = _fenced;
-                }
-                var margin = Margin(ttl);
-                var now = _time.GetTimestamp();
-                var checkAt = renewed + Ticks(ttl - margin);
-                if (fenced || now < checkAt)
-                {
-                    // Fenced: only a renewal clears it (polled every margin). Otherwise sleep until the check point.
-                    await Task.Delay(fenced ? margin : _time.GetElapsedTime(now, checkAt), _time, _stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
-                var (fence, reason) = await DecideAsync(ttl, margin).ConfigureAwait(false);
-                bool waived = false;
-                lock (_gate)
-                {
-                    if (_lastRenewSent == renewed && !_fenced)
+                    if (fence)
                     {
-                        if (fence)
-                        {
-                            _fenced = true;
-                            _fenceReason = $"lease renewal overdue (none for {_time.GetElapsedTime(renewed).TotalMilliseconds:F0} ms of a {ttl.TotalSeconds:F0} s TTL) and {reason}";
-                        }
-                        else if (!_fenceWaived)
-                        {
-                            _fenceWaived = waived = true;
-                        }
+                        _fenced = true;
+                        _fenceReason = $"lease renewal overdue (none for {_time.GetElapsedTime(renewed).TotalMilliseconds:F0} ms of a {ttl.TotalSeconds:F0} s TTL) and {reason}";
+                    }
+                    else if (!_fenceWaived)
+                    {
+                        _fenceWaived = waived = true;
                     }
                 }
-                if (waived)
-                {
-                    Log.FenceWaived(_logger, _time.GetElapsedTime(renewed).TotalMilliseconds, reason);
-                }
-                Publish();
-                if (!fence)
-                {
-                    await Task.Delay(margin, _time, _stoppingToken).ConfigureAwait(false);
-                }
+            }
+            if (waived)
+            {
+                Log.FenceWaived(_logger, _time.GetElapsedTime(renewed).TotalMilliseconds, reason);
+            }
+            Publish();
+            if (!fence)
+            {
+                stop.WaitOne(margin);
             }
         }
-        catch (OperationCanceledException) when (_stoppingToken.IsCancellationRequested)
+    }
+
+    private bool HasOtherMembers()
+    {
+        lock (_gate)
         {
+            return _members.Keys.Any(id => id != _options.NodeId);
         }
     }
 
@@ -130,9 +166,9 @@ internal sealed partial class EtcdMembership
                     return (true, $"member {peers[i]} did not answer (it may have store contact)");
                 }
             }
-            else if (answers[i]!.StoreContactAge is { } age && age < threshold)
+            else if (answers[i] is { Renewing: true, StoreContactAge: { } age } && age < threshold)
             {
-                return (true, $"{peers[i]} heard from the store {age.TotalMilliseconds:F0} ms ago");
+                return (true, $"{peers[i]} renews its lease (last answer {age.TotalMilliseconds:F0} ms ago)");
             }
         }
         return (false, "every peer that answered has lost the store too");

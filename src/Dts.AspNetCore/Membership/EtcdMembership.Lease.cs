@@ -47,6 +47,10 @@ internal sealed partial class EtcdMembership
             _leaseHealthy = true;
             _fenced = false;
             _fenceReason = null;
+            if (!_started)
+            {
+                _reportedFenced = false; // the first join is not news
+            }
         }
         Publish();
     }

@@ -70,7 +70,7 @@ internal sealed partial class EtcdMembership : IClusterMembership, IHostedServic
     private string? _applied;
     private MembershipView _view;
     private bool _reportedReachable = true;
-    private bool _reportedFenced;
+    private bool _reportedFenced = true; // as the initial view: joining is not "unfenced"
     private string? _lastFailure;
 
     // Guarded by _raiseGate: the last view handed to Changed.
@@ -125,7 +125,7 @@ internal sealed partial class EtcdMembership : IClusterMembership, IHostedServic
         _loops = Task.WhenAll(
             Task.Run(() => RunAsync(_leaseRetry, KeepAliveAsync), CancellationToken.None),
             Task.Run(() => RunAsync(_watchRetry, WatchAsync), CancellationToken.None),
-            Task.Run(FenceAsync, CancellationToken.None));
+            StartFencing());
     }
 
     /// <summary>Stops the loops and revokes the lease: the member key goes at once (the others see the delete).</summary>

@@ -9,7 +9,10 @@ internal interface IClusterMembership
     /// <summary>The current view; never null once the host started (before: every configured node active).</summary>
     MembershipView View { get; }
 
-    /// <summary>Raised after <see cref="View"/> changed (members, states, applied tables, reachability or fencing), on a pool thread.</summary>
+    /// <summary>
+    /// Raised after <see cref="View"/> changed (members, states, applied tables, reachability or fencing), on a background
+    /// thread: a pool thread, or (a fencing verdict of <c>EtcdMembership</c>) its own fencing thread. Handlers return quickly.
+    /// </summary>
     event Action<MembershipView>? Changed;
 
     /// <summary>

@@ -4,8 +4,9 @@ namespace Dts.AspNetCore.Membership;
 /// What a peer said about its own contact with the membership store (<c>ProbeMembership</c> on the control channel).
 /// </summary>
 /// <param name="StoreContactAge">Time since the peer's last answer from the store; null when it never had one.</param>
+/// <param name="Renewing">The peer's lease keepalives are answered: no failed etcd call or stream since its last answer.</param>
 /// <param name="Fenced">The peer's own fencing verdict.</param>
-internal sealed record PeerStoreContact(TimeSpan? StoreContactAge, bool Fenced);
+internal sealed record PeerStoreContact(TimeSpan? StoreContactAge, bool Renewing, bool Fenced);
 
 /// <summary>
 /// Asks a peer about its store contact (<see cref="EtcdMembership"/>'s fencing decision). The real one goes over the

@@ -26,7 +26,7 @@ public sealed class EtcdMembershipOutageTests(ITestOutputHelper output)
         output.WriteLine($"unreachable noticed after {noticed.TotalMilliseconds:F0} ms; n1's view stayed at revision {n1.View.Revision}");
         foreach (var n in new[] { n1, n2 })
         {
-            Assert.DoesNotContain(n.Views, v => v.View.Fenced);
+            Assert.False(n.Views.Any(v => v.View.Fenced), string.Join('\n', n.Logger.Entries.Select(e => e.Message)));
             Assert.False(n.View.StoreReachable);
             Assert.Equal(["n1", "n2"], n.View.ActiveIds); // static stability: the last view
             Assert.Equal(1, n.Logger.Count(EventIds.MembershipStoreUnreachable)); // once per transition, not per attempt
@@ -34,6 +34,31 @@ public sealed class EtcdMembershipOutageTests(ITestOutputHelper output)
         }
         Assert.Equal(before.Revision, n1.View.Revision);
         Assert.Contains($"revision {before.Revision}", n1.Logger.Entries.First(e => e.Id.Id == EventIds.MembershipStoreUnreachable).Message, StringComparison.Ordinal);
+    }
+
+    [EtcdFact]
+    public async Task EtcdLost_APeerStillRenews_Fenced()
+    {
+        await using var etcd = await EtcdServer.StartNewAsync();
+        var peers = new TestPeers();
+        await using var n1 = await MembershipNode.StartAsync("n1", etcd.Endpoint, "/dts/", peers);
+        await using var n2 = await MembershipNode.StartAsync("n2", etcd.Endpoint, "/dts/", peers);
+        await n1.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(1), "n1 sees both");
+        // Only n1 lost etcd (a partition): its peer still renews, so it will see n1's lease expire.
+        peers.Answer = new PeerStoreContact(TimeSpan.FromMilliseconds(200), Renewing: true, Fenced: false);
+
+        etcd.Kill();
+        await n1.WaitAsync(v => v.Fenced, Ttl, "n1 fenced");
+
+        var (ttl, lastRenewSent) = n1.Membership.Lease;
+        var early = TimeProvider.System.GetElapsedTime(n1.Views.First(v => v.View.Fenced).At, lastRenewSent + (long)(ttl.TotalSeconds * TimeProvider.System.TimestampFrequency));
+        output.WriteLine($"fenced {early.TotalMilliseconds:F0} ms before the lease could expire");
+        foreach (var e in n1.Logger.Entries)
+        {
+            output.WriteLine($"n1 {e.Level} {e.Id.Id}: {e.Message}");
+        }
+        Assert.True(early > TimeSpan.Zero);
+        Assert.Contains("n2 renews its lease", n1.Logger.Entries.Single(e => e.Id.Id == EventIds.MembershipFenced).Message, StringComparison.Ordinal);
     }
 
     [EtcdFact]

@@ -12,8 +12,11 @@ internal sealed class TestPeers : IMembershipPeers
 
     public volatile bool Reachable = true;
 
+    /// <summary>When set, every peer answers this instead of its real contact.</summary>
+    public volatile PeerStoreContact? Answer;
+
     public Task<PeerStoreContact?> ProbeAsync(string nodeId, TimeSpan timeout, CancellationToken cancellationToken) =>
-        Task.FromResult(Reachable && Nodes.TryGetValue(nodeId, out var m) ? m.AnswerProbe() : null);
+        Task.FromResult(Reachable && Nodes.TryGetValue(nodeId, out var m) ? Answer ?? m.AnswerProbe() : null);
 }
 
 /// <summary>Keeps what a node logged (event id, level, message).</summary>
@@ -68,7 +71,17 @@ internal sealed class MembershipNode : IAsyncDisposable
 
     public ListLogger<EtcdMembership> Logger { get; } = new();
 
-    public MembershipView View => Membership.View;
+    /// <summary>The last view raised by <see cref="IClusterMembership.Changed"/> (what a consumer saw; its logs are written by then).</summary>
+    public MembershipView View
+    {
+        get
+        {
+            lock (_views)
+            {
+                return _views.Count > 0 ? _views[^1].View : Membership.View;
+            }
+        }
+    }
 
     public IReadOnlyList<(long At, MembershipView View)> Views
     {
@@ -98,7 +111,8 @@ internal sealed class MembershipNode : IAsyncDisposable
             if (TimeProvider.System.GetElapsedTime(started) > within)
             {
                 Assert.Fail($"{what}: not within {within.TotalMilliseconds} ms; view: rev {View.Revision}, reachable {View.StoreReachable}, fenced {View.Fenced}, " +
-                    string.Join(", ", View.Members.Select(m => $"{m.NodeId} {m.State} {m.AppliedTable}")));
+                    string.Join(", ", View.Members.Select(m => $"{m.NodeId} {m.State} {m.AppliedTable}")) +
+                    "; log:\n" + string.Join('\n', Logger.Entries.Select(e => $"{e.Level} {e.Id.Id}: {e.Message}")));
             }
             await Task.Delay(10);
         }
