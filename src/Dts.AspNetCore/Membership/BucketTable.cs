@@ -26,9 +26,13 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
     private readonly string _self;
     private readonly int _buckets;
     private readonly TimeSpan _confirmBound;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    /// <summary>How long a draining node keeps taking handovers after the others confirmed its departure.</summary>
+    private static readonly TimeSpan InFlightGrace = TimeSpan.FromMilliseconds(100);
+
+    private readonly Lock _lock = new();
     private int[] _current = [];
     private string? _published;
+    private string? _publishing;
     private string? _pendingTable;
     private long _pendingSince;
     private bool _draining;
@@ -63,11 +67,12 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
     /// <summary>What this node applies now, for <c>/dts/stats</c>.</summary>
     public BucketTableSnapshot Snapshot => _snapshot;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         _membership.Changed += OnChanged;
         _stopping = _lifetime.ApplicationStopping.Register(Drain);
-        await EvaluateAsync().ConfigureAwait(false);
+        Evaluate();
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
@@ -80,90 +85,124 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
     {
         _stopping.Dispose();
         _retry?.Dispose();
-        _gate.Dispose();
     }
 
-    private void OnChanged(MembershipView view) => _ = EvaluateSafelyAsync();
+    /// <summary>
+    /// Applied on the thread that raised the change, before it returns: a fencing verdict must reach the flow table
+    /// within its margin, and a pool hop can be late under load.
+    /// </summary>
+    private void OnChanged(MembershipView view) => Evaluate();
 
-    private async Task EvaluateSafelyAsync()
+    private void Evaluate()
     {
+        string? publish = null;
         try
         {
-            await EvaluateAsync().ConfigureAwait(false);
+            lock (_lock)
+            {
+                publish = EvaluateLocked();
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Log.EvaluationFailed(_logger, ex);
         }
+        if (publish is not null)
+        {
+            _ = PublishAsync(publish);
+        }
     }
 
-    private async Task EvaluateAsync()
+    /// <summary>Applies the current view; returns the table to publish as applied, if it is time to.</summary>
+    private string? EvaluateLocked()
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        var view = _membership.View;
+        var active = view.ActiveIds;
+        var table = Fingerprint(_buckets, active);
+        var owners = BucketAssignment.Assign(active, _buckets);
+        var member = active.Contains(_self, StringComparer.Ordinal);
+        var target = _draining || view.Fenced || !member ? [] : BucketAssignment.BucketsOf(owners, _self);
+
+        // 1. Release what this node no longer answers, at once.
+        var keep = _current.Intersect(target).ToArray();
+        if (keep.Length != _current.Length)
         {
-            var view = _membership.View;
-            var active = view.ActiveIds;
-            var table = Fingerprint(_buckets, active);
-            var owners = BucketAssignment.Assign(active, _buckets);
-            var member = active.Contains(_self, StringComparer.Ordinal);
-            var target = _draining || view.Fenced || !member ? [] : BucketAssignment.BucketsOf(owners, _self);
+            Apply(keep);
+            Log.Released(_logger, _current.Length - keep.Length, keep.Length, table);
+            _current = keep;
+        }
 
-            // 1. Release what this node no longer answers, at once.
-            var keep = _current.Intersect(target).ToArray();
-            if (keep.Length != _current.Length)
+        // 2. Say so (outside the lock: the store may be slow or gone): the gainers wait for it.
+        string? publish = null;
+        if (member && !_draining && !view.Fenced && view.StoreReachable && _published != table && _publishing != table)
+        {
+            _publishing = table;
+            publish = table;
+        }
+
+        // 3. Take what this node gains once every other active member released it.
+        var pending = false;
+        if (target.Length > _current.Length)
+        {
+            if (_pendingTable != table)
             {
-                Apply(keep);
-                Log.Released(_logger, _current.Length - keep.Length, keep.Length, table);
-                _current = keep;
+                _pendingTable = table;
+                _pendingSince = _time.GetTimestamp();
             }
-
-            // 2. Say so: the gainers wait for it.
-            if (member && !_draining && !view.Fenced && view.StoreReachable && _published != table)
+            var unconfirmed = active.Where(id => id != _self && view.Find(id)?.AppliedTable != table).ToArray();
+            var waited = _time.GetElapsedTime(_pendingSince);
+            if (unconfirmed.Length == 0 || (view.StoreReachable && waited >= _confirmBound))
             {
-                await _membership.PublishAppliedAsync(table, CancellationToken.None).ConfigureAwait(false);
-                _published = table;
-            }
-
-            // 3. Take what this node gains once every other active member released it.
-            var pending = false;
-            if (target.Length > _current.Length)
-            {
-                if (_pendingTable != table)
+                if (unconfirmed.Length > 0)
                 {
-                    _pendingTable = table;
-                    _pendingSince = _time.GetTimestamp();
+                    Log.TookUnconfirmed(_logger, string.Join(',', unconfirmed), waited.TotalMilliseconds, table);
                 }
-                var unconfirmed = active.Where(id => id != _self && view.Find(id)?.AppliedTable != table).ToArray();
-                var waited = _time.GetElapsedTime(_pendingSince);
-                if (unconfirmed.Length == 0 || (view.StoreReachable && waited >= _confirmBound))
-                {
-                    if (unconfirmed.Length > 0)
-                    {
-                        Log.TookUnconfirmed(_logger, string.Join(',', unconfirmed), waited.TotalMilliseconds, table);
-                    }
-                    Log.Gained(_logger, target.Length - _current.Length, target.Length, table);
-                    Apply(target);
-                    _current = target;
-                    _pendingTable = null;
-                }
-                else
-                {
-                    pending = true;
-                    ScheduleRetry(_confirmBound - waited);
-                }
+                Log.Gained(_logger, target.Length - _current.Length, target.Length, table);
+                Apply(target);
+                _current = target;
+                _pendingTable = null;
             }
             else
             {
-                _pendingTable = null;
+                pending = true;
+                ScheduleRetry(_confirmBound - waited);
             }
+        }
+        else
+        {
+            _pendingTable = null;
+        }
 
-            _snapshot = new BucketTableSnapshot(
-                table, _buckets, active.ToDictionary(id => id, id => owners.Count(o => o == id)), _current.Length, pending, _draining);
+        _snapshot = new BucketTableSnapshot(
+            table, _buckets, active.ToDictionary(id => id, id => owners.Count(o => o == id)), _current.Length, pending, _draining);
+        return publish;
+    }
+
+    /// <summary>Publishes <paramref name="table"/> as applied, bounded by the lease TTL; a failure is retried at the next change of the view.</summary>
+    private async Task PublishAsync(string table)
+    {
+        using var bound = new CancellationTokenSource(_confirmBound > TimeSpan.Zero ? _confirmBound / 2 : TimeSpan.FromSeconds(2), _time);
+        try
+        {
+            await _membership.PublishAppliedAsync(table, bound.Token).ConfigureAwait(false);
+            lock (_lock)
+            {
+                _published = table;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.PublishFailed(_logger, table, ex.Message);
         }
         finally
         {
-            _gate.Release();
+            lock (_lock)
+            {
+                if (_publishing == table)
+                {
+                    _publishing = null;
+                }
+            }
         }
     }
 
@@ -172,7 +211,7 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
     private void ScheduleRetry(TimeSpan after)
     {
         _retry?.Dispose();
-        _retry = _time.CreateTimer(_ => _ = EvaluateSafelyAsync(), null, after < TimeSpan.Zero ? TimeSpan.Zero : after, Timeout.InfiniteTimeSpan);
+        _retry = _time.CreateTimer(_ => Evaluate(), null, after < TimeSpan.Zero ? TimeSpan.Zero : after, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>SIGTERM: release every bucket, publish Draining, and give the others (at most the lease TTL, 2 s when static) to take them.</summary>
@@ -191,7 +230,7 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
     private async Task DrainAsync()
     {
         _draining = true;
-        await EvaluateAsync().ConfigureAwait(false); // releases every bucket
+        Evaluate(); // releases every bucket
         using var bound = new CancellationTokenSource(_confirmBound > TimeSpan.Zero ? _confirmBound / 2 : TimeSpan.FromSeconds(2), _time);
         var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check(MembershipView view)
@@ -209,6 +248,9 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
             Check(_membership.View);
             await taken.Task.WaitAsync(bound.Token).ConfigureAwait(false);
             Log.Drained(_logger);
+            // A handover the others decided just before they saw this node leave may still be on its way: it lands
+            // before Kestrel stops taking connections.
+            await Task.Delay(InFlightGrace, _time).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -236,6 +278,9 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
 
         [LoggerMessage(24, LogLevel.Information, "Draining: every bucket released and taken by the other members")]
         public static partial void Drained(ILogger logger);
+
+        [LoggerMessage(26, LogLevel.Warning, "Buckets: publishing table {Table} as applied failed ({Reason}); retried at the next change")]
+        public static partial void PublishFailed(ILogger logger, string table, string reason);
 
         [LoggerMessage(25, LogLevel.Warning, "Draining: the other members did not confirm taking this node's buckets in time; stopping anyway")]
         public static partial void DrainUnconfirmed(ILogger logger);
