@@ -31,7 +31,6 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
 
     private readonly Lock _lock = new();
     private int[] _current = [];
-    private string? _published;
     private string? _publishing;
     private string? _pendingTable;
     private long _pendingSince;
@@ -134,7 +133,8 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
 
         // 2. Say so (outside the lock: the store may be slow or gone): the gainers wait for it.
         string? publish = null;
-        if (member && !_draining && !view.Fenced && view.StoreReachable && _published != table && _publishing != table)
+        // (What counts is the store's copy: a node that rejoined with a new lease starts again with none.)
+        if (member && !_draining && !view.Fenced && view.StoreReachable && view.Find(_self)?.AppliedTable != table && _publishing != table)
         {
             _publishing = table;
             publish = table;
@@ -185,10 +185,6 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
         try
         {
             await _membership.PublishAppliedAsync(table, bound.Token).ConfigureAwait(false);
-            lock (_lock)
-            {
-                _published = table;
-            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

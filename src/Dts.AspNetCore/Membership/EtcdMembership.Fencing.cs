@@ -1,25 +1,23 @@
 namespace Dts.AspNetCore.Membership;
 
 /// <summary>
-/// Fencing: a node that can't renew its lease stops answering SYNs before the others can see the lease expire.
+/// Fencing: a node that can't renew its lease stops answering SYNs before the others can see the lease expire, and a
+/// node whose peers lost etcd too (etcd itself is down: nobody can see any lease expire) keeps serving with its last
+/// view — without flapping.
 /// <para>
 /// <c>lastRenewSent</c> is the send time of the last keepalive (or grant) whose answer had TTL &gt; 0; etcd expires the
-/// lease no earlier than <c>lastRenewSent + TTL</c> (it received that request later), so that is the deadline. At
-/// <c>deadline − margin</c> (margin = min(500 ms, TTL/4)) without a newer renewal, the node asks its peers
-/// (<c>ProbeMembership</c>, deadline margin/2) and is fenced unless every member of its last view answered that it
-/// has no store contact either — then etcd itself is down, nobody can see the lease expire, and the node keeps serving
-/// with the last view (static stability). A member that doesn't answer may have contact: fenced. Configured nodes
-/// that are not members are asked too, but only a fresh answer from one counts (a node that is down is the usual
-/// reason for not being a member). While not fenced and still overdue it asks again every margin.
+/// lease no earlier than <c>lastRenewSent + TTL</c>, so that is the deadline. <c>suspectSince</c> is when this node
+/// first had reason to doubt its lease: the send time of its oldest unanswered keepalive, or its first failed etcd
+/// call since the last renewal. From then on it probes its peers (<c>ProbeMembership</c>) every 100 ms and keeps each
+/// one's latest answer: when that peer last heard from etcd (its receive time minus the age it reports).
 /// </para>
 /// <para>
-/// "Has contact": the peer is renewing (no failed etcd call or stream since its last answer) and its last answer from
-/// etcd is younger than (TTL − margin) / 2. A peer of an etcd that died with a reset (process or host restart) has seen
-/// a failure at once. One whose etcd went silent (no reset) may not have noticed yet, and there the age decides: a
-/// healthy peer hears from etcd at least every TTL/3 (its keepalive); when etcd went down after this node's last
-/// renewal, every peer's last answer is at least TTL − margin − TTL/3 old at the check; the threshold lies between the
-/// two (TTL 2 s: healthy ≤ 0.67 s, threshold 0.75 s, etcd down ≥ 0.83 s, a tight bound that scheduling delays on a
-/// loaded node can cross).
+/// At <c>deadline − margin</c> (margin = min(500 ms, TTL/4)) without a newer renewal, the node is fenced when a peer
+/// heard from etcd more than 50 ms after <c>suspectSince</c> (etcd answers the others but not this node: a partition,
+/// and they will see the lease expire), or when a member of its view never answered since <c>suspectSince</c> (it may
+/// have contact). Otherwise every member lost etcd no later than this node did: etcd is down, the fence is waived and
+/// the same test is repeated on every later answer. A peer's last contact never moves during a full outage, so the
+/// verdict cannot flap; a probe answer that is slow (a loaded node) has up to TTL − margin − TTL/3 to arrive.
 /// </para>
 /// <para>
 /// Fenced clears at the next successful renewal. A lease found gone (keepalive TTL ≤ 0, NotFound) fences at once; the
@@ -31,8 +29,11 @@ internal sealed partial class EtcdMembership
     /// <summary>The share of the TTL kept between fencing and the earliest expiry others can see: min(500 ms, TTL/4).</summary>
     internal static TimeSpan Margin(TimeSpan ttl) => TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(500).Ticks, ttl.Ticks / 4));
 
-    /// <summary>A peer whose last store answer is younger than this has store contact: (TTL − margin) / 2.</summary>
-    internal static TimeSpan ContactThreshold(TimeSpan ttl) => (ttl - Margin(ttl)) / 2;
+    /// <summary>How much later than this node's first doubt a peer's last etcd answer must be to prove etcd answers others: 50 ms (clock skew and probe round trip).</summary>
+    internal static readonly TimeSpan ContactSlack = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How often a doubting node probes its peers.</summary>
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The granted TTL and the timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the last renewal's send time.</summary>
     internal (TimeSpan Ttl, long LastRenewSent) Lease
@@ -86,9 +87,11 @@ internal sealed partial class EtcdMembership
     private void FenceLoop()
     {
         var stop = _stoppingToken.WaitHandle;
+        var answers = new Dictionary<string, long>(StringComparer.Ordinal); // peer → when it last heard from etcd (timestamp)
+        long doubtingSince = 0;
         while (!_stoppingToken.IsCancellationRequested)
         {
-            long renewed;
+            long renewed, suspect;
             TimeSpan ttl;
             bool fenced;
             lock (_gate)
@@ -96,82 +99,113 @@ internal sealed partial class EtcdMembership
                 renewed = _lastRenewSent;
                 ttl = _ttl;
                 fenced = _fenced;
+                suspect = SuspectSinceLocked();
             }
             var margin = Margin(ttl);
-            var now = _time.GetTimestamp();
-            var checkAt = renewed + Ticks(ttl - margin);
-            if (fenced || now < checkAt)
+            if (fenced || suspect == 0)
             {
-                // Fenced: only a renewal clears it (looked at every margin). Otherwise sleep until the check point.
-                stop.WaitOne(fenced ? margin : _time.GetElapsedTime(now, checkAt));
+                // Fenced: only a renewal clears it. Not in doubt: nothing to ask.
+                answers.Clear();
+                doubtingSince = 0;
+                stop.WaitOne(ProbeInterval);
                 continue;
             }
-            var decision = DecideAsync(ttl, margin);
-            var (fence, reason) = decision.Wait(margin / 2 + TimeSpan.FromMilliseconds(20), _stoppingToken)
-                ? decision.Result
-                : (HasOtherMembers(), $"no peer answered within {(margin / 2).TotalMilliseconds:F0} ms");
-            bool waived = false;
-            lock (_gate)
+            if (doubtingSince != suspect)
             {
-                if (_lastRenewSent == renewed && !_fenced)
+                answers.Clear(); // answers from an earlier doubt say nothing about this one
+                doubtingSince = suspect;
+            }
+
+            // Ask every peer; keep the latest answer of each.
+            var round = ProbeRoundAsync(ProbeInterval * 4);
+            if (round.Wait(ProbeInterval * 4 + TimeSpan.FromMilliseconds(20), _stoppingToken))
+            {
+                foreach (var (peer, lastContact) in round.Result)
                 {
-                    if (fence)
-                    {
-                        _fenced = true;
-                        _fenceReason = $"lease renewal overdue (none for {_time.GetElapsedTime(renewed).TotalMilliseconds:F0} ms of a {ttl.TotalSeconds:F0} s TTL) and {reason}";
-                    }
-                    else if (!_fenceWaived)
-                    {
-                        _fenceWaived = waived = true;
-                    }
+                    answers[peer] = lastContact;
                 }
             }
-            if (waived)
+
+            if (_time.GetTimestamp() >= renewed + Ticks(ttl - margin))
             {
-                Log.FenceWaived(_logger, _time.GetElapsedTime(renewed).TotalMilliseconds, reason);
+                var (fence, reason) = Decide(answers, suspect);
+                bool waived = false;
+                lock (_gate)
+                {
+                    if (_lastRenewSent == renewed && !_fenced)
+                    {
+                        if (fence)
+                        {
+                            _fenced = true;
+                            _fenceReason = $"lease renewal overdue (none for {_time.GetElapsedTime(renewed).TotalMilliseconds:F0} ms of a {ttl.TotalSeconds:F0} s TTL) and {reason}";
+                        }
+                        else if (!_fenceWaived)
+                        {
+                            _fenceWaived = waived = true;
+                        }
+                    }
+                }
+                if (waived)
+                {
+                    Log.FenceWaived(_logger, _time.GetElapsedTime(renewed).TotalMilliseconds, reason);
+                }
+                Publish();
             }
-            Publish();
-            if (!fence)
-            {
-                stop.WaitOne(margin);
-            }
+            stop.WaitOne(ProbeInterval);
         }
     }
 
-    private bool HasOtherMembers()
+    /// <summary>When this node first doubted its lease since the last renewal (0: no doubt): its oldest unanswered keepalive's send time, or its first failure.</summary>
+    private long SuspectSinceLocked()
     {
-        lock (_gate)
+        var oldest = _pendingKeepAlives is { } pending && pending.TryPeek(out var sent) && sent > _lastRenewSent ? sent : 0;
+        var overdue = oldest != 0 && _time.GetElapsedTime(oldest) > _ttl / 3 ? oldest : 0;
+        return (overdue, _suspectSince) switch
         {
-            return _members.Keys.Any(id => id != _options.NodeId);
-        }
+            (0, var f) => f,
+            (var o, 0) => o,
+            (var o, var f) => Math.Min(o, f),
+        };
     }
 
-    /// <summary>Asks the peers; true (and why) when one of them may see this node's lease expire.</summary>
-    private async Task<(bool Fence, string Reason)> DecideAsync(TimeSpan ttl, TimeSpan margin)
+    /// <summary>Fence (and why) when a peer heard from etcd after this node's doubt began, or a member never answered.</summary>
+    private (bool Fence, string Reason) Decide(Dictionary<string, long> answers, long suspect)
     {
         HashSet<string> members;
         lock (_gate)
         {
             members = _members.Keys.Where(id => id != _options.NodeId).ToHashSet(StringComparer.Ordinal);
         }
-        var peers = _knownIds.Where(id => id != _options.NodeId).Order(StringComparer.Ordinal).ToArray();
-        var answers = await Task.WhenAll(peers.Select(p => ProbeAsync(p, margin / 2))).ConfigureAwait(false);
-        var threshold = ContactThreshold(ttl);
-        for (var i = 0; i < peers.Length; i++)
+        foreach (var (peer, lastContact) in answers)
         {
-            if (answers[i] is null)
+            if (lastContact > suspect + Ticks(ContactSlack))
             {
-                if (members.Contains(peers[i]))
-                {
-                    return (true, $"member {peers[i]} did not answer (it may have store contact)");
-                }
-            }
-            else if (answers[i] is { Renewing: true, StoreContactAge: { } age } && age < threshold)
-            {
-                return (true, $"{peers[i]} renews its lease (last answer {age.TotalMilliseconds:F0} ms ago)");
+                return (true, $"{peer} heard from etcd {_time.GetElapsedTime(suspect, lastContact).TotalMilliseconds:F0} ms after this node's lease renewal first went unanswered");
             }
         }
-        return (false, "every peer that answered has lost the store too");
+        if (members.FirstOrDefault(m => !answers.ContainsKey(m)) is { } silent)
+        {
+            return (true, $"member {silent} did not answer (it may have store contact)");
+        }
+        return (false, "every member lost the store no later than this node did");
+    }
+
+    /// <summary>One probe of every configured peer: for each that answered with a contact, when it last heard from etcd.</summary>
+    private async Task<List<(string Peer, long LastContact)>> ProbeRoundAsync(TimeSpan timeout)
+    {
+        var peers = _knownIds.Where(id => id != _options.NodeId).Order(StringComparer.Ordinal).ToArray();
+        var answers = await Task.WhenAll(peers.Select(async p => (Peer: p, Answer: await ProbeAsync(p, timeout).ConfigureAwait(false), At: _time.GetTimestamp())))
+            .ConfigureAwait(false);
+        var result = new List<(string, long)>();
+        foreach (var (peer, answer, at) in answers)
+        {
+            if (answer is not null)
+            {
+                // Never heard from etcd: as old as it gets.
+                result.Add((peer, answer.StoreContactAge is { } age ? at - Ticks(age) : 1));
+            }
+        }
+        return result;
     }
 
     private async Task<PeerStoreContact?> ProbeAsync(string peer, TimeSpan timeout)

@@ -37,6 +37,7 @@ internal sealed partial class EtcdMembership
                 _leaseId = granted.ID;
                 _ttl = TimeSpan.FromSeconds(granted.TTL);
                 _lastRenewSent = sent;
+                _suspectSince = 0;
                 _leaseLost = false;
             }
         }
@@ -107,6 +108,10 @@ internal sealed partial class EtcdMembership
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var call = Connection.Client.GetConnection().LeaseClient.LeaseKeepAlive(cancellationToken: stream.Token);
         var pending = new ConcurrentQueue<long>();
+        lock (_gate)
+        {
+            _pendingKeepAlives = pending;
+        }
         var reader = ReadKeepAlivesAsync(call.ResponseStream, lease, pending, stream.Token);
         try
         {
@@ -162,6 +167,7 @@ internal sealed partial class EtcdMembership
                 return;
             }
             _lastRenewSent = Math.Max(_lastRenewSent, sent);
+            _suspectSince = 0;
             _leaseHealthy = true;
             _fenced = false;
             _fenceReason = null;
@@ -203,6 +209,10 @@ internal sealed partial class EtcdMembership
             if (lease)
             {
                 _leaseHealthy = false;
+                if (_suspectSince == 0)
+                {
+                    _suspectSince = _time.GetTimestamp();
+                }
             }
             else
             {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
@@ -65,6 +66,8 @@ internal sealed partial class EtcdMembership : IClusterMembership, IHostedServic
     private volatile bool _started;
     private TimeSpan _ttl;
     private long _lastRenewSent;
+    private long _suspectSince; // the first failed lease call since the last renewal (timestamp), 0: none
+    private ConcurrentQueue<long>? _pendingKeepAlives; // the current keepalive stream's unanswered requests' send times
     private long _lastContact;
     private MemberState _state = MemberState.Active;
     private string? _applied;
