@@ -69,7 +69,7 @@ internal sealed partial class EtcdMembership : IClusterMembership, IHostedServic
     private long _suspectSince; // the first failed lease call since the last renewal (timestamp), 0: none
     private ConcurrentQueue<long>? _pendingKeepAlives; // the current keepalive stream's unanswered requests' send times
     private long _lastContact;
-    private MemberState _state = MemberState.Active;
+    private MemberState _state = MemberState.Joining;
     private string? _applied;
     private MembershipView _view;
     private bool _reportedReachable = true;
@@ -80,12 +80,15 @@ internal sealed partial class EtcdMembership : IClusterMembership, IHostedServic
     private readonly Lock _raiseGate = new();
     private MembershipView? _raised;
 
+    private readonly IHostApplicationLifetime? _lifetime;
     private EtcdConnection? _connection;
     private Task _loops = Task.CompletedTask;
     private int _disposed;
 
-    public EtcdMembership(IOptions<DtsOptions> options, IMembershipPeers peers, TimeProvider time, ILogger<EtcdMembership> logger)
+    public EtcdMembership(
+        IOptions<DtsOptions> options, IMembershipPeers peers, TimeProvider time, ILogger<EtcdMembership> logger, IHostApplicationLifetime? lifetime = null)
     {
+        _lifetime = lifetime;
         _options = options.Value;
         _etcd = _options.Etcd;
         _peers = peers;
@@ -113,9 +116,11 @@ internal sealed partial class EtcdMembership : IClusterMembership, IHostedServic
     private EtcdConnection Connection => _connection ?? throw new InvalidOperationException("EtcdMembership has not started.");
 
     /// <summary>
-    /// Joins: grants the lease, puts the member key (Active, applied null), reads the prefix, then starts the
+    /// Joins: grants the lease, puts the member key (Joining, applied null), reads the prefix, then starts the
     /// keepalive, watch and fencing loops. Retries (backoff ≤ 1 s) until joined or <paramref name="cancellationToken"/>:
-    /// a node that can't reach etcd can't be a member.
+    /// a node that can't reach etcd can't be a member. Once the host has started (Kestrel listens:
+    /// <see cref="IHostApplicationLifetime.ApplicationStarted"/>; at once without a host) the key says Active, and
+    /// only then do the others route to this node and hand it buckets.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -129,6 +134,35 @@ internal sealed partial class EtcdMembership : IClusterMembership, IHostedServic
             Task.Run(() => RunAsync(_leaseRetry, KeepAliveAsync), CancellationToken.None),
             Task.Run(() => RunAsync(_watchRetry, WatchAsync), CancellationToken.None),
             StartFencing());
+        if (_lifetime is null)
+        {
+            _ = ActivateAsync();
+        }
+        else
+        {
+            _lifetime.ApplicationStarted.Register(() => _ = ActivateAsync());
+        }
+    }
+
+    /// <summary>Joining → Active (retried until done or stopped); a node already draining stays draining.</summary>
+    private async Task ActivateAsync()
+    {
+        lock (_gate)
+        {
+            if (_state != MemberState.Joining)
+            {
+                return;
+            }
+            _state = MemberState.Active;
+        }
+        try
+        {
+            await PutSelfAsync(_stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stoppingToken.IsCancellationRequested)
+        {
+            // Stopping before it ever served.
+        }
     }
 
     /// <summary>Stops the loops and revokes the lease: the member key goes at once (the others see the delete).</summary>

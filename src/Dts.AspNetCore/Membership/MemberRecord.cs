@@ -5,7 +5,7 @@ namespace Dts.AspNetCore.Membership;
 
 /// <summary>
 /// The value of a member key <c>{Prefix}members/{NodeId}</c> in etcd, UTF-8 JSON:
-/// <c>{"state":"Active"|"Draining","applied":"&lt;fingerprint&gt;"|null}</c>.
+/// <c>{"state":"Joining"|"Active"|"Draining","applied":"&lt;fingerprint&gt;"|null}</c>.
 /// </summary>
 /// <param name="State">A <see cref="MemberState"/> name.</param>
 /// <param name="Applied">The fingerprint of the last bucket table the member applied; null until it applied one (and after it rejoined).</param>
@@ -30,7 +30,7 @@ internal sealed record MemberRecord(string State, string? Applied)
         }
         if (record is null || !Enum.TryParse(record.State, ignoreCase: false, out state) || !Enum.IsDefined(state))
         {
-            error = $"state '{record?.State}' is not Active or Draining";
+            error = $"state '{record?.State}' is not Joining, Active or Draining";
             return false;
         }
         applied = record.Applied;

@@ -3,6 +3,12 @@ namespace Dts.AspNetCore.Membership;
 /// <summary>The state a member publishes in its member key.</summary>
 internal enum MemberState
 {
+    /// <summary>
+    /// Registered but not serving yet (its Kestrel is not listening): it takes no buckets, no connections and no
+    /// requests, and nobody waits for it. It becomes <see cref="Active"/> once the host has started.
+    /// </summary>
+    Joining,
+
     /// <summary>Serving: takes part in the bucket assignment and in YARP's load balancing.</summary>
     Active,
 

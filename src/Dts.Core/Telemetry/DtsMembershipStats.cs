@@ -28,7 +28,7 @@ public sealed record DtsMembershipStats(
 
 /// <summary>One live member as this node sees it.</summary>
 /// <param name="Id">The node id (<c>Dts:Nodes[i]:Id</c>).</param>
-/// <param name="State"><c>"Active"</c> or <c>"Draining"</c>.</param>
+/// <param name="State"><c>"Joining"</c> (registered, not serving yet), <c>"Active"</c> or <c>"Draining"</c>.</param>
 /// <param name="Applied">The fingerprint of the last bucket table the member published as applied; null until it applied one.</param>
 /// <param name="Buckets">The member's share of the B buckets in the current table; 0 for a draining member.</param>
 public sealed record DtsMemberStats(string Id, string State, string? Applied, int Buckets);

@@ -55,9 +55,11 @@ public sealed partial class NftFlowTable
 
     /// <summary>
     /// The <c>buckets</c> chain's content as one transaction: flushed, then (unless <paramref name="buckets"/> is
-    /// empty) one rule accepting a SYN whose bucket is one of <paramref name="buckets"/> and which a listener is there
-    /// to answer (<c>socket wildcard 1</c>: the wildcard listener; a node whose process died has none, so its
-    /// kernel never resets the SYNs of buckets it still lists), remembering the flow in <c>embryonic</c>.
+    /// empty) one rule accepting a SYN whose bucket is one of <paramref name="buckets"/> and which a socket is there
+    /// to answer (<c>socket transparent 0</c>: the listener, or a TIME-WAIT socket of the port's previous connection,
+    /// which the kernel reopens — <c>socket wildcard</c> would miss the TIME-WAIT, which is no full socket, and drop
+    /// the SYN; a node whose process died has no listener, so its kernel never resets the SYNs of buckets it still
+    /// lists), remembering the flow in <c>embryonic</c>.
     /// </summary>
     internal string BuildBucketChain(IReadOnlyList<int> buckets, bool create)
     {
@@ -73,7 +75,7 @@ public sealed partial class NftFlowTable
         {
             string seed = o.HashSeed.ToString("x8", CultureInfo.InvariantCulture);
             b.Append(CultureInfo.InvariantCulture,
-                $"add rule {t} buckets jhash ip saddr . tcp sport mod {o.Buckets} seed 0x{seed} {{ {Ranges(buckets)} }} socket wildcard 1 update @embryonic {{ ip saddr . tcp sport timeout {_handshakeTimeout} }} accept\n");
+                $"add rule {t} buckets jhash ip saddr . tcp sport mod {o.Buckets} seed 0x{seed} {{ {Ranges(buckets)} }} socket transparent 0 update @embryonic {{ ip saddr . tcp sport timeout {_handshakeTimeout} }} accept\n");
         }
         return b.ToString();
     }
@@ -169,9 +171,10 @@ public sealed partial class NftFlowTable
         }
         // Every later segment belongs to the node that holds a socket for the flow (not the wildcard listener).
         Pre($"{match} socket wildcard 0 accept");
-        // Only the opening of a connection is judged by the bucket table.
+        // Only the opening of a connection is judged by the bucket table; a SYN it does not accept goes no further.
         Pre($"{match} {syn} jump buckets");
-        // The handshake's final ACK meets a request socket, which `socket` does not match.
+        Pre($"{match} {syn} drop");
+        // The handshake's final ACK meets a request socket, which `socket wildcard` does not match.
         Pre($"{match} {key} @embryonic accept");
         // No socket here: never reach the stack (whose listener would reset it).
         Pre($"{match} drop");

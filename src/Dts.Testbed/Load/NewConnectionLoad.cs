@@ -16,6 +16,9 @@ namespace Dts.Testbed.Load;
 public sealed class NewConnectionLoad : IAsyncDisposable
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <summary>When the load started (UTC): add a <see cref="LoadSample.Start"/> to it to compare with node logs.</summary>
+    public DateTime StartedUtc { get; } = DateTime.UtcNow;
     private readonly List<LoadSample> _samples = [];
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stop = new();
@@ -92,11 +95,13 @@ public sealed class NewConnectionLoad : IAsyncDisposable
     private async Task RunAsync(Testbed testbed, Uri uri, TimeSpan connectTimeout, TimeSpan requestTimeout)
     {
         var clientPort = new StrongBox<int>();
-        using var http = CreateClient(testbed, connectTimeout, requestTimeout, clientPort);
+        var connected = new StrongBox<bool>();
+        using var http = CreateClient(testbed, connectTimeout, requestTimeout, clientPort, connected);
         while (!_stop.IsCancellationRequested && Interlocked.Decrement(ref _remaining) >= 0)
         {
             var start = _clock.Elapsed;
             clientPort.Value = 0;
+            connected.Value = false;
             LoadSample sample;
             try
             {
@@ -114,7 +119,8 @@ public sealed class NewConnectionLoad : IAsyncDisposable
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
             {
-                sample = new LoadSample(start, _clock.Elapsed, clientPort.Value, false, 0, null, Describe(ex));
+                sample = new LoadSample(start, _clock.Elapsed, clientPort.Value, false, 0, null,
+                    (connected.Value ? "connected; " : "not connected; ") + Describe(ex));
             }
             lock (_lock)
             {
@@ -132,7 +138,7 @@ public sealed class NewConnectionLoad : IAsyncDisposable
     };
 
     [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The HttpClient owns the handler and disposes it.")]
-    private HttpClient CreateClient(Testbed testbed, TimeSpan connectTimeout, TimeSpan requestTimeout, StrongBox<int> clientPort)
+    private HttpClient CreateClient(Testbed testbed, TimeSpan connectTimeout, TimeSpan requestTimeout, StrongBox<int> clientPort, StrongBox<bool> connected)
     {
         string ns = testbed.ClientNamespace;
         var handler = new SocketsHttpHandler
@@ -153,6 +159,7 @@ public sealed class NewConnectionLoad : IAsyncDisposable
                     socket.Bind(new IPEndPoint(IPAddress.Any, _clientPorts is null ? 0 : _clientPorts[(int)(Interlocked.Increment(ref _nextPort) % _clientPorts.Count)]));
                     clientPort.Value = ((IPEndPoint)socket.LocalEndPoint!).Port;
                     await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(context.DnsEndPoint.Host), context.DnsEndPoint.Port), ct).ConfigureAwait(false);
+                    connected.Value = true;
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch

@@ -72,7 +72,7 @@ internal sealed class Capture : IAsyncDisposable
             var raw = capture.GetPacket();
             if (TryParse(raw.Data, out var segment))
             {
-                segments.Add(segment);
+                segments.Add(segment with { Time = raw.Timeval.Date });
             }
         }
         return segments;
@@ -120,6 +120,9 @@ internal sealed class Capture : IAsyncDisposable
     {
         /// <summary>SEG.SEQ (RFC 9293 §3.1).</summary>
         public uint Seq { get; init; }
+
+        /// <summary>When the frame was captured (UTC).</summary>
+        public DateTime Time { get; init; }
 
         /// <summary>SEG.ACK (RFC 9293 §3.1).</summary>
         public uint AckNumber { get; init; }

@@ -70,6 +70,29 @@ public sealed partial class NftFlowTablePacketTests : IDisposable
         Assert.All(ConnectOutcomes(fresh), outcome => Assert.Equal("pending", outcome));
     }
 
+    // Regression guard: the bucket rule's socket check once wanted the listener itself, and a SYN on a port whose
+    // previous connection this node had closed first (TIME-WAIT here: the lookup finds it before the listener) was
+    // dropped everywhere — a busy client reusing ports saw connects time out.
+    [RootFact]
+    public void Syn_OnAPortInTimeWaitHere_IsAnsweredByTheBucketOwner()
+    {
+        using NftFlowTable table = _ns.Run(() => new NftFlowTable(Options(TimeSpan.FromMinutes(2))));
+        table.Install();
+        table.SetBuckets(Enumerable.Range(0, Buckets));
+        using Socket listener = Listen();
+        int port = 41250;
+        using (Socket client = Connect([port])[0] ?? throw new InvalidOperationException("not connected"))
+        using (Socket server = listener.Accept())
+        {
+            server.Shutdown(SocketShutdown.Both); // the server closes first: TIME-WAIT on this side
+            Assert.Equal(0, client.Receive(new byte[1]));
+        }
+        SocketExtensions.WaitUntil(() => Shell.Run("ip", ["netns", "exec", _ns.Name, "ss", "-tanH", "state", "time-wait", $"( dport = :{port} )"]).Trim().Length > 0,
+            TimeSpan.FromSeconds(2), "the server side is in TIME-WAIT");
+
+        using Socket again = Connect([port])[0] ?? throw new InvalidOperationException("the SYN on a port in TIME-WAIT was not answered");
+    }
+
     // A bucket moving away never touches an established connection: its socket owns the flow.
     [RootFact]
     public void EstablishedFlow_KeepsFlowing_WhenItsBucketMovesAway()
