@@ -56,10 +56,10 @@ public sealed partial class NftFlowTable
     /// <summary>
     /// The <c>buckets</c> chain's content as one transaction: flushed, then (unless <paramref name="buckets"/> is
     /// empty) one rule accepting a SYN whose bucket is one of <paramref name="buckets"/> and which a socket is there
-    /// to answer (<c>socket transparent 0</c>: the listener, or a TIME-WAIT socket of the port's previous connection,
+    /// to take (<c>socket transparent 0</c>: the listener, or a TIME-WAIT socket of the port's previous connection,
     /// which the kernel reopens — <c>socket wildcard</c> would miss the TIME-WAIT, which is no full socket, and drop
-    /// the SYN; a node whose process died has no listener, so its kernel never resets the SYNs of buckets it still
-    /// lists), remembering the flow in <c>embryonic</c>.
+    /// the SYN). A node whose process died has no listener: its kernel never answers the SYNs of buckets it still
+    /// lists with a SYN-ACK (at most a TIME-WAIT's bare ACK, which the client ignores while the new owner answers).
     /// </summary>
     internal string BuildBucketChain(IReadOnlyList<int> buckets, bool create)
     {
@@ -75,7 +75,7 @@ public sealed partial class NftFlowTable
         {
             string seed = o.HashSeed.ToString("x8", CultureInfo.InvariantCulture);
             b.Append(CultureInfo.InvariantCulture,
-                $"add rule {t} buckets jhash ip saddr . tcp sport mod {o.Buckets} seed 0x{seed} {{ {Ranges(buckets)} }} socket transparent 0 update @embryonic {{ ip saddr . tcp sport timeout {_handshakeTimeout} }} accept\n");
+                $"add rule {t} buckets jhash ip saddr . tcp sport mod {o.Buckets} seed 0x{seed} {{ {Ranges(buckets)} }} socket transparent 0 accept\n");
         }
         return b.ToString();
     }
@@ -174,13 +174,23 @@ public sealed partial class NftFlowTable
         // Only the opening of a connection is judged by the bucket table; a SYN it does not accept goes no further.
         Pre($"{match} {syn} jump buckets");
         Pre($"{match} {syn} drop");
-        // The handshake's final ACK meets a request socket, which `socket wildcard` does not match.
+        // The handshake's later segments meet a request socket, which `socket wildcard` does not match: `embryonic`
+        // holds the flows this node's own stack sent a SYN-ACK for (out chain), until it sends its first segment
+        // that is no SYN (the handshake is done). A node that merely has a TIME-WAIT or an old handshake of the same
+        // client port never takes a new connection's ACK for one.
         Pre($"{match} {key} @embryonic accept");
-        // No socket here: never reach the stack (whose listener would reset it).
+        // Only the listener here: a flow this node has no socket for (never reach the stack, which would reset it).
+        Pre($"{match} socket wildcard 1 drop");
+        // A closing socket here that is no full socket any more (FIN-WAIT-2 or TIME-WAIT once its owner closed it):
+        // the client's FIN (or RST) must reach it, or the client's side stays in LAST-ACK and its port with it. Other
+        // segments never do: a new connection on the same client port may live on another node.
+        Pre($"{match} tcp flags & (fin|rst) != 0 socket transparent 0 accept");
         Pre($"{match} drop");
 
         Out($"{reply} ip daddr . tcp dport @handed_out drop");
         Out($"{reply} ip daddr . tcp dport @closed drop");
+        Out($"{reply} tcp flags & (syn|ack) == syn|ack update @embryonic {{ ip daddr . tcp dport timeout {_handshakeTimeout} }}");
+        Out($"{reply} tcp flags & syn == 0 ip daddr . tcp dport @embryonic delete @embryonic {{ ip daddr . tcp dport }}");
         if (o.SpliceMark is not null)
         {
             Out($"{reply} ip daddr . tcp dport @spliced meta mark set {mark}");

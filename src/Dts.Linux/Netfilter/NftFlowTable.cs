@@ -9,9 +9,11 @@ namespace Dts.Linux.Netfilter;
 /// This node's flow-ownership filter (ARCHITECTURE.md §4b, §8) kept in nftables through libnftables (never the
 /// nft program). Only the opening of a connection is judged by the bucket table: a SYN is answered when its bucket
 /// (<c>jhash ip saddr . tcp sport mod B</c>) is one of this node's (<see cref="SetBuckets"/>) and a listener is
-/// there to answer it; every later segment is accepted by the node that holds a socket for the flow (nft
+/// there to take it; every later segment is accepted by the node that holds a socket for the flow (nft
 /// <c>socket wildcard 0</c>: an established or TCP_REPAIR-restored socket, not the wildcard listener), plus the
-/// handshake's final ACK through the short-lived <c>embryonic</c> set. Everything else is dropped, never reset.
+/// handshake's later segments through the short-lived <c>embryonic</c> set (flows this node sent a SYN-ACK for) and
+/// the client's FIN or RST to a socket here that is closing (FIN-WAIT-2, TIME-WAIT). Everything else is dropped,
+/// never reset.
 /// The origin's <c>handed_out</c> set drops a handed-over flow both ways (its frozen socket would still match
 /// <c>socket</c>); the client's FIN or RST moves the flow to <c>closed</c>, whose non-SYN segments stay dropped while
 /// a SYN on the reused port is a new connection again. An ARP table answers for the VIP with its multicast MAC.

@@ -22,9 +22,9 @@ public sealed record NftFlowTableOptions
     public uint HashSeed { get; init; }
 
     /// <summary>
-    /// How long a fresh handshake may take: a SYN this node answers puts the flow in <c>embryonic</c> for this long,
-    /// so that the handshake's final ACK (which meets a request socket, not one the nft <c>socket</c> expression
-    /// matches) gets through (default 3 s; rounded to milliseconds).
+    /// How long a fresh handshake may take: a SYN-ACK this node sends puts the flow in <c>embryonic</c> for this long
+    /// (its first later segment takes it out), so that the handshake's final ACK (which meets a request socket, not one
+    /// the nft <c>socket wildcard</c> expression matches) gets through (default 3 s; rounded to milliseconds).
     /// </summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -70,9 +70,11 @@ public sealed partial class NftFlowTablePacketTests : IDisposable
         Assert.All(ConnectOutcomes(fresh), outcome => Assert.Equal("pending", outcome));
     }
 
-    // Regression guard: the bucket rule's socket check once wanted the listener itself, and a SYN on a port whose
-    // previous connection this node had closed first (TIME-WAIT here: the lookup finds it before the listener) was
-    // dropped everywhere — a busy client reusing ports saw connects time out.
+    // Regression guards: (1) the client's FIN to a socket its owner already closed (FIN-WAIT-2, no full socket any
+    // more) once went unanswered, so the server never reached TIME-WAIT and the client stayed in LAST-ACK; (2) the
+    // bucket rule's socket check once wanted the listener itself, and a SYN on a port whose previous connection this
+    // node had closed first (TIME-WAIT here: the lookup finds it before the listener) was dropped everywhere — a busy
+    // client reusing ports saw connects time out.
     [RootFact]
     public void Syn_OnAPortInTimeWaitHere_IsAnsweredByTheBucketOwner()
     {

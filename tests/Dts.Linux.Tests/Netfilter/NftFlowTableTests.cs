@@ -45,11 +45,12 @@ public sealed partial class NftFlowTableTests(ITestOutputHelper output) : IDispo
         Assert.Contains("ip daddr 198.18.0.100 tcp dport 80 ip saddr . tcp sport @handed_out update @handed_out { ip saddr . tcp sport timeout 2m } drop", ruleset);
         Assert.Contains("ip daddr 198.18.0.100 tcp dport 80 socket wildcard 0 accept", ruleset);
         // Re-installing keeps the buckets the membership gave (folded into ranges), and the listener condition.
-        Assert.Contains("jhash ip saddr . tcp sport mod 64 seed 0x5eed { 1-3, 7, 9, 63 } socket transparent 0 update @embryonic { ip saddr . tcp sport timeout 3s } accept", ruleset);
+        Assert.Contains("jhash ip saddr . tcp sport mod 64 seed 0x5eed { 1-3, 7, 9, 63 } socket transparent 0 accept", ruleset);
         Assert.Equal([1, 2, 3, 7, 9, 63], table.Buckets);
         Assert.EndsWith("ip daddr 198.18.0.100 tcp dport 80 drop", ruleset[..ruleset.IndexOf("chain out", StringComparison.Ordinal)].TrimEnd().TrimEnd('}').TrimEnd());
         Assert.Contains("ip saddr 198.18.0.100 tcp sport 80 ip daddr . tcp dport @handed_out drop", ruleset);
         Assert.Contains("ip saddr 198.18.0.100 tcp sport 80 ip daddr . tcp dport @closed drop", ruleset);
+        Assert.Contains("ip saddr 198.18.0.100 tcp sport 80 tcp flags syn,ack / syn,ack update @embryonic { ip daddr . tcp dport timeout 3s }", ruleset);
 
         table.SetBuckets([]);
         Assert.DoesNotContain("jhash", Nft(ns, "list", "chain", "inet", name, "buckets"));
