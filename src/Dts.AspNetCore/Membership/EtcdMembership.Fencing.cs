@@ -9,11 +9,11 @@ namespace Dts.AspNetCore.Membership;
 /// lease no earlier than <c>lastRenewSent + TTL</c>, so that is the deadline. <c>suspectSince</c> is when this node
 /// first had reason to doubt its lease: the send time of its oldest unanswered keepalive, or its first failed etcd
 /// call since the last renewal. From then on it probes its peers (<c>ProbeMembership</c>) every 100 ms and keeps each
-/// one's latest answer: when that peer last heard from etcd (its receive time minus the age it reports).
+/// one's latest answer: when that peer last renewed its lease (its receive time minus the age it reports).
 /// </para>
 /// <para>
 /// At <c>deadline − margin</c> (margin = min(500 ms, TTL/4)) without a newer renewal, the node is fenced when a peer
-/// heard from etcd more than 50 ms after <c>suspectSince</c> (etcd answers the others but not this node: a partition,
+/// renewed its lease more than 50 ms after <c>suspectSince</c> (etcd answers the others but not this node: a partition,
 /// and they will see the lease expire), or when a member of its view never answered since <c>suspectSince</c> (it may
 /// have contact). Otherwise every member lost etcd no later than this node did: etcd is down, the fence is waived and
 /// the same test is repeated on every later answer. A peer's last contact never moves during a full outage, so the
@@ -47,13 +47,18 @@ internal sealed partial class EtcdMembership
         }
     }
 
-    /// <summary>What this node tells a peer that probes it (<c>ProbeMembership</c>).</summary>
+    /// <summary>
+    /// What this node tells a peer that probes it (<c>ProbeMembership</c>): how long ago its lease was last renewed
+    /// (the send time of the renewing keepalive; null before it held a lease). Only a renewal proves that etcd has a
+    /// quorum this node reaches: a member cut off from the others still answers some calls (a watch, a serializable
+    /// read), which must not make a peer fence itself.
+    /// </summary>
     public PeerStoreContact AnswerProbe()
     {
-        var last = Interlocked.Read(ref _lastContact);
         lock (_gate)
         {
-            return new PeerStoreContact(last == 0 ? null : _time.GetElapsedTime(last), _joined && !_leaseLost && _leaseHealthy, _fenced);
+            var renewed = _lastRenewSent == 0 || _leaseLost ? (TimeSpan?)null : _time.GetElapsedTime(_lastRenewSent);
+            return new PeerStoreContact(renewed, _joined && !_leaseLost && _leaseHealthy, _fenced);
         }
     }
 
@@ -180,7 +185,7 @@ internal sealed partial class EtcdMembership
         {
             if (lastContact > suspect + Ticks(ContactSlack))
             {
-                return (true, $"{peer} heard from etcd {_time.GetElapsedTime(suspect, lastContact).TotalMilliseconds:F0} ms after this node's lease renewal first went unanswered");
+                return (true, $"{peer} renewed its lease {_time.GetElapsedTime(suspect, lastContact).TotalMilliseconds:F0} ms after this node's renewal first went unanswered");
             }
         }
         if (members.FirstOrDefault(m => !answers.ContainsKey(m)) is { } silent)

@@ -27,7 +27,6 @@ internal sealed partial class EtcdMembership
             var sent = _time.GetTimestamp();
             var granted = await Connection.Client.LeaseGrantAsync(
                 new LeaseGrantRequest { TTL = (long)_etcd.LeaseTtl.TotalSeconds }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
-            Contact();
             if (!string.IsNullOrEmpty(granted.Error) || granted.TTL <= 0)
             {
                 throw new RpcException(new Status(StatusCode.Unknown, $"lease grant refused: {granted.Error}"));
@@ -76,11 +75,9 @@ internal sealed partial class EtcdMembership
             await Connection.Client.PutAsync(
                 new PutRequest { Key = _selfKey, Value = ByteString.CopyFrom(record.ToUtf8()), Lease = lease },
                 deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
-            Contact();
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
-            Contact();
             OnLeaseLost(lease, "etcd no longer knows the lease (" + ex.Status.Detail + ")");
             throw;
         }
@@ -92,7 +89,7 @@ internal sealed partial class EtcdMembership
 
     /// <summary>
     /// One keepalive stream: a request every TTL/3; each answer with TTL &gt; 0 renews the lease as of the send time
-    /// of its request (answers come in order). An answer missing for longer than <c>RequestTimeout</c>, or a broken
+    /// of its request (answers come in order). An answer missing at the next tick (TTL/3, at most <c>RequestTimeout</c>), or a broken
     /// stream, fails the attempt (the retry pipeline opens a new stream); a TTL ≤ 0 answer means the lease is gone.
     /// </summary>
     private async Task KeepAliveAsync(CancellationToken cancellationToken)
@@ -125,9 +122,13 @@ internal sealed partial class EtcdMembership
                     await reader.ConfigureAwait(false); // throws: the stream ended or the lease is gone
                 }
                 await tick.ConfigureAwait(false);
-                if (pending.TryPeek(out var oldest) && _time.GetElapsedTime(oldest) > _etcd.RequestTimeout)
+                // An answer takes a round trip; one still missing at the next tick (TTL/3, or RequestTimeout if shorter)
+                // means this stream's member went silent: a new stream (round robin: another member) still renews
+                // in time, where waiting longer would let the lease run out.
+                var bound = interval < _etcd.RequestTimeout ? interval : _etcd.RequestTimeout;
+                if (pending.TryPeek(out var oldest) && _time.GetElapsedTime(oldest) >= bound)
                 {
-                    throw new TimeoutException($"no keepalive answer within {_etcd.RequestTimeout.TotalMilliseconds} ms");
+                    throw new TimeoutException($"no keepalive answer within {bound.TotalMilliseconds:F0} ms");
                 }
             }
         }
@@ -143,7 +144,6 @@ internal sealed partial class EtcdMembership
         while (await answers.MoveNext(cancellationToken).ConfigureAwait(false))
         {
             var answer = answers.Current;
-            Contact();
             if (!pending.TryDequeue(out var sent))
             {
                 continue; // not an answer to a request of ours
@@ -194,8 +194,6 @@ internal sealed partial class EtcdMembership
         Publish();
     }
 
-    /// <summary>Any answer from etcd: the node has store contact now (what it tells peers that probe it).</summary>
-    private void Contact() => Interlocked.Exchange(ref _lastContact, _time.GetTimestamp());
 
     /// <summary>A failed etcd call or broken stream (about to be retried): the store counts as unreachable until the next success.</summary>
     private void OnFailure(Exception error, bool lease)

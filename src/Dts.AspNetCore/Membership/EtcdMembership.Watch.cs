@@ -11,7 +11,6 @@ internal sealed partial class EtcdMembership
     private async Task ReadAsync(CancellationToken cancellationToken)
     {
         var range = await Connection.Client.GetRangeAsync(_membersPrefix, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        Contact();
         lock (_gate)
         {
             _members.Clear();
@@ -56,7 +55,6 @@ internal sealed partial class EtcdMembership
         while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
         {
             var response = call.ResponseStream.Current;
-            Contact();
             if (response.CompactRevision > 0)
             {
                 lock (_gate)

@@ -68,7 +68,6 @@ internal sealed partial class EtcdMembership : IClusterMembership, IHostedServic
     private long _lastRenewSent;
     private long _suspectSince; // the first failed lease call since the last renewal (timestamp), 0: none
     private ConcurrentQueue<long>? _pendingKeepAlives; // the current keepalive stream's unanswered requests' send times
-    private long _lastContact;
     private MemberState _state = MemberState.Joining;
     private string? _applied;
     private MembershipView _view;

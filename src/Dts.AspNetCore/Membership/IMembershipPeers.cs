@@ -3,7 +3,7 @@ namespace Dts.AspNetCore.Membership;
 /// <summary>
 /// What a peer said about its own contact with the membership store (<c>ProbeMembership</c> on the control channel).
 /// </summary>
-/// <param name="StoreContactAge">Time since the peer's last answer from the store; null when it never had one.</param>
+/// <param name="StoreContactAge">Time since the peer last renewed its lease; null when it holds none.</param>
 /// <param name="Renewing">The peer's lease keepalives are answered: no failed etcd call or stream since its last answer.</param>
 /// <param name="Fenced">The peer's own fencing verdict.</param>
 internal sealed record PeerStoreContact(TimeSpan? StoreContactAge, bool Renewing, bool Fenced);
