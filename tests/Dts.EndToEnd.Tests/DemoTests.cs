@@ -5,7 +5,8 @@ using Dts.Demo;
 namespace Dts.EndToEnd.Tests;
 
 /// <summary>
-/// <c>dts demo --quick</c> as a library call: its own testbed, real curl and wrk clients, the report. Runs alone
+/// <c>dts demo --quick</c> as a library call: its own testbed, real curl and wrk clients, a node killed and
+/// restarted under load, the report. Runs alone
 /// (its collection is not parallelized) so the other collections' testbeds don't share its two cores.
 /// </summary>
 [Collection(DemoCollection.Name)]
@@ -26,12 +27,14 @@ public sealed class DemoTests
 
         string text = output.ToString();
         string lastLine = text.TrimEnd('\n').Split('\n')[^1];
-        Assert.Matches(@"^dts-demo: requests=\d+ handovers=\d+ fallbacks=\d+ errors=\d+ bytes_ok=(true|false)$", lastLine);
+        Assert.Matches(@"^dts-demo: requests=\d+ handovers=\d+ fallbacks=\d+ errors=\d+ bytes_ok=(true|false) failover_ms=\d+$", lastLine);
         Assert.Equal(report.SummaryLine, lastLine);
         Assert.True(report.Errors == 0, text);
         Assert.True(report.BytesOk, text);
         Assert.True(report.Handovers > 0, text);
         Assert.True(report.Requests > 1000, text);
+        // The failover act: a killed node's buckets answered again within the lease TTL (2 s) + 1 s.
+        Assert.InRange(report.FailoverMs, 0, 3000);
         Assert.Equal(0, report.ExitCode);
         Assert.True(stopwatch.Elapsed < Budget, $"took {stopwatch.Elapsed.TotalSeconds:0.0} s\n{text}");
         Assert.DoesNotContain(global::Dts.Testbed.Testbed.List(), t => t.RunId == report.RunId);
