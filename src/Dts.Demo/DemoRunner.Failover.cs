@@ -58,18 +58,20 @@ public sealed partial class DemoRunner
         }
 
         _tally.AddRequests(samples.Count);
-        var crash = FailoverReport.From(samples.Where(s => s.Start < restartedAt), killedAt);
+        // Requests in flight at the kill count after it (a connection on the killed node dies with it).
+        var crash = FailoverReport.From(samples.Where(s => s.Start < restartedAt).Select(s => s.End >= killedAt && s.Start < killedAt ? s with { Start = killedAt } : s), killedAt);
         var bound = LeaseTtl + TimeSpan.FromSeconds(1);
         var late = samples.Where(s => !s.Ok && s.Start >= killedAt + bound && s.Start < restartedAt).ToArray();
         var rejoin = samples.Where(s => s.Start >= restartedAt).ToArray();
         var rejoinFailed = rejoin.Where(s => !s.Ok).ToArray();
         _requestsLost = crash.Failed;
-        int before = samples.Count(s => s.Start < killedAt);
-        _out.WriteLine($"  before the kill: {before} requests, {samples.Count(s => s.Start < killedAt && !s.Ok)} failed");
+        int before = samples.Count(s => s.End < killedAt);
+        _out.WriteLine($"  before the kill: {before} requests, {samples.Count(s => s.End < killedAt && !s.Ok)} failed");
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  after the kill:  {crash.Requests} requests, {crash.Failed} lost; new connections in {id}'s buckets answered again after {_failoverMs} ms (bound: lease TTL + 1 s = {bound.TotalMilliseconds:0} ms)"));
         _out.WriteLine($"  after the restart: {rejoin.Length} requests, {rejoinFailed.Length} failed, {rejoin.Count(s => s.Node == id)} served by {id}");
-        foreach (var (what, failed) in new[] { ("after the failover bound", late), ("while the node rejoined", rejoinFailed) })
+        var early = samples.Where(s => s.End < killedAt && !s.Ok).ToArray();
+        foreach (var (what, failed) in new[] { ("before the kill", early), ("after the failover bound", late), ("while the node rejoined", rejoinFailed) })
         {
             if (failed.Length > 0)
             {

@@ -7,8 +7,8 @@ namespace Dts.AspNetCore.Membership;
 /// <para>
 /// <c>lastRenewSent</c> is the send time of the last keepalive (or grant) whose answer had TTL &gt; 0; etcd expires the
 /// lease no earlier than <c>lastRenewSent + TTL</c>, so that is the deadline. <c>suspectSince</c> is when this node
-/// first had reason to doubt its lease: the send time of its oldest unanswered keepalive, or its first failed etcd
-/// call since the last renewal. From then on it probes its peers (<c>ProbeMembership</c>) every 100 ms and keeps each
+/// first had reason to doubt its lease: the send time of its oldest keepalive still unanswered after 100 ms, or its
+/// first failed etcd call since the last renewal. From then on it probes its peers (<c>ProbeMembership</c>) every 100 ms and keeps each
 /// one's latest answer: when that peer last renewed its lease (its receive time minus the age it reports).
 /// </para>
 /// <para>
@@ -17,7 +17,7 @@ namespace Dts.AspNetCore.Membership;
 /// and they will see the lease expire), or when a member of its view never answered since <c>suspectSince</c> (it may
 /// have contact). Otherwise every member lost etcd no later than this node did: etcd is down, the fence is waived and
 /// the same test is repeated on every later answer. A peer's last contact never moves during a full outage, so the
-/// verdict cannot flap; a probe answer that is slow (a loaded node) has up to TTL − margin − TTL/3 to arrive.
+/// verdict cannot flap; a probe answer that is slow (a loaded node) has most of TTL − margin to arrive.
 /// </para>
 /// <para>
 /// Fenced clears at the next successful renewal. A lease found gone (keepalive TTL ≤ 0, NotFound) fences at once; the
@@ -164,7 +164,9 @@ internal sealed partial class EtcdMembership
     private long SuspectSinceLocked()
     {
         var oldest = _pendingKeepAlives is { } pending && pending.TryPeek(out var sent) && sent > _lastRenewSent ? sent : 0;
-        var overdue = oldest != 0 && _time.GetElapsedTime(oldest) > _ttl / 3 ? oldest : 0;
+        // A keepalive answer takes a round trip (well under a millisecond here, a few on a LAN): one missing for a probe
+        // interval is reason to start asking; the decision still waits for deadline − margin.
+        var overdue = oldest != 0 && _time.GetElapsedTime(oldest) > ProbeInterval ? oldest : 0;
         return (overdue, _suspectSince) switch
         {
             (0, var f) => f,

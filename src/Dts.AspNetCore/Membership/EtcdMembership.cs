@@ -22,7 +22,7 @@ namespace Dts.AspNetCore.Membership;
 /// <para>
 /// Start (<see cref="StartAsync"/>, which returns once joined): grant the lease, put the member key
 /// <c>{"state":"Active","applied":null}</c>, read the prefix, then watch it from the read revision + 1. The lease is
-/// renewed by a keepalive every TTL/3 on one stream. Every etcd call has <c>Dts:Etcd:RequestTimeout</c>; failed calls and
+/// renewed by a keepalive every TTL/6 on one stream. Every etcd call has <c>Dts:Etcd:RequestTimeout</c>; failed calls and
 /// broken streams are retried by a Polly pipeline (exponential backoff from 100 ms, at most 1 s, with jitter, for as long
 /// as the node runs); a watch is re-established from the last seen revision + 1, or, when etcd compacted that
 /// revision away, by reading the prefix again. While etcd can't be reached the view stays the last one seen, with
