@@ -120,7 +120,7 @@ internal sealed partial class ControlChannel : IDisposable
 
     /// <summary>
     /// Asks <paramref name="peer"/> about its membership-store contact (<c>ProbeMembership</c>), within
-    /// <paramref name="timeout"/>, through the peer's pipeline (an open circuit answers at once). Null when the peer
+    /// <paramref name="timeout"/>, directly (not through the peer's circuit breaker). Null when the peer
     /// did not answer in time: the caller (fencing) then assumes it may have contact.
     /// </summary>
     public async Task<Membership.PeerStoreContact?> ProbeMembershipAsync(string peer, TimeSpan timeout, CancellationToken cancellationToken)
@@ -129,14 +129,14 @@ internal sealed partial class ControlChannel : IDisposable
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cts.CancelAfter(timeout);
-            var answer = await PipelineFor(peer).ExecuteAsync(
-                async ct => await ClientFor(peer).ProbeMembershipAsync(
-                    new MembershipProbe { FromNode = _options.NodeId }, deadline: DateTime.UtcNow + timeout, cancellationToken: ct).ConfigureAwait(false),
-                cts.Token).ConfigureAwait(false);
+            // Not through the peer's pipeline: a circuit opened by failed handovers (a peer restarting, say) must not
+            // turn a peer that answers into "did not answer" — that would fence this node for nothing.
+            var answer = await ClientFor(peer).ProbeMembershipAsync(
+                new MembershipProbe { FromNode = _options.NodeId }, deadline: DateTime.UtcNow + timeout, cancellationToken: cts.Token).ConfigureAwait(false);
             return new Membership.PeerStoreContact(
                 answer.StoreContactAgeMs < 0 ? null : TimeSpan.FromMilliseconds(answer.StoreContactAgeMs), answer.Renewing, answer.Fenced);
         }
-        catch (Exception ex) when (ex is BrokenCircuitException or TimeoutRejectedException or RpcException or HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (ex is RpcException or HttpRequestException or OperationCanceledException)
         {
             return null;
         }

@@ -265,8 +265,11 @@ internal sealed partial class EtcdMembership : IClusterMembership, IHostedServic
         })
         .Build();
 
-    private static bool IsStoreFailure(Exception? ex) => ex is RpcException or TimeoutException or IOException or HttpRequestException
-        or OperationCanceledException or InvalidOperationException;
+    /// <summary>
+    /// Every failure is retried (backoff ≤ 1 s) until the node stops: a loop that ended on an exception nobody
+    /// expected would freeze the view — unreachable, fenced — for the rest of the process's life.
+    /// </summary>
+    private static bool IsStoreFailure(Exception? ex) => ex is not null;
 
     /// <summary>
     /// etcd answered, and the answer asks for another attempt rather than meaning "unreachable": NotFound (the lease is

@@ -42,7 +42,22 @@ internal sealed class ManagedProcess
     public bool IsRunning => TryReadRunning(out _);
 
     /// <summary>Exit code of the last run once it exited, when this process started it (else unknown: <see langword="null"/>).</summary>
-    public int? ExitCode => _child is { HasExited: true } c ? c.ExitCode : null;
+    public int? ExitCode
+    {
+        get
+        {
+            if (_child is not { } c)
+            {
+                return null;
+            }
+            // Gone from /proc a moment before the runtime reaps it: wait for the reaping, briefly, so the code is known.
+            if (!c.HasExited && !IsRunning)
+            {
+                c.WaitForExit(TimeSpan.FromSeconds(1));
+            }
+            return c.HasExited ? c.ExitCode : null;
+        }
+    }
 
     /// <summary>Starts <paramref name="command"/> (already wrapped in <c>ip netns exec</c>); appends a header line with the command line to the log first.</summary>
     /// <exception cref="InvalidOperationException">It is already running.</exception>

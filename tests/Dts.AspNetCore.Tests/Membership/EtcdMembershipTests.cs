@@ -43,6 +43,8 @@ public sealed class EtcdMembershipTests(EtcdFixture etcd, ITestOutputHelper outp
         var prefix = NewPrefix();
         await using var n1 = await MembershipNode.StartAsync("n1", Endpoint, prefix, new TestPeers());
         using var client = new EtcdClient(Endpoint);
+        // Registered Joining, then Active at once (no host here to wait for).
+        await n1.WaitAsync(v => v.IsAvailable("n1"), TimeSpan.FromSeconds(1), "n1 active");
 
         var range = await client.GetRangeAsync(prefix);
 
@@ -51,7 +53,7 @@ public sealed class EtcdMembershipTests(EtcdFixture etcd, ITestOutputHelper outp
         Assert.Equal("""{"state":"Active","applied":null}""", kv.Value.ToStringUtf8());
         var lease = await client.LeaseTimeToLiveAsync(new Etcdserverpb.LeaseTimeToLiveRequest { ID = kv.Lease });
         Assert.Equal(2, lease.GrantedTTL);
-        Assert.Equal(n1.View.Revision, range.Header.Revision);
+        await n1.WaitAsync(v => v.Revision == range.Header.Revision, TimeSpan.FromSeconds(1), "n1's view at the store's revision");
     }
 
     [EtcdFact]
