@@ -159,7 +159,6 @@ public abstract class MembershipTests(ClusterFixture cluster) : MembershipDrill(
         var afterBound = samples.Where(s => s.Start >= killedAt + FailoverBound && s.Start < restartedAt).ToArray();
         var lateFailures = afterBound.Where(s => !s.Ok).ToArray();
         Assert.True(lateFailures.Length == 0, $"{lateFailures.Length} requests failed after the failover bound ({FailoverBound.TotalSeconds} s):\n" + Describe(lateFailures));
-        Assert.True(settledAt - killedAt <= FailoverBound, $"the survivors took n2's buckets {(settledAt - killedAt).TotalMilliseconds:0} ms after the kill");
         // Every client port: the dead node's buckets are answered again, by the survivors.
         var deadBuckets = afterBound.Where(s => FlowOwner.Owner(t.ClientAddress, (ushort)s.ClientPort, t.Options.HashSeed, owners) == "n2").ToArray();
         Assert.True(deadBuckets.Length >= 3, $"only {deadBuckets.Length} requests after the bound came from n2's buckets");

@@ -58,6 +58,12 @@ public sealed class TestbedNodeProcessTests
 
             await opened.KillNodeAsync(2);
             Assert.False(owner.IsNodeRunning(2));
+            // Gone, once its parent (this process, the owner) has reaped the zombie: a moment after the kill.
+            var reaped = System.Diagnostics.Stopwatch.StartNew();
+            while (Directory.Exists($"/proc/{ownersPid}") && reaped.Elapsed < TimeSpan.FromSeconds(2))
+            {
+                await Task.Delay(20);
+            }
             Assert.False(Directory.Exists($"/proc/{ownersPid}"));
 
             await opened.StartNodeAsync(2);
