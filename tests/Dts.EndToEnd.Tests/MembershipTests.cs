@@ -298,6 +298,11 @@ public sealed class MembershipStoreTests(MembershipClusterFixture cluster) : Mem
                 buckets += m.SelfBuckets;
             }
             Assert.Equal(BucketAssignment.DefaultBuckets, buckets);
+            using (var http = t.CreateClientHttpClient(TimeSpan.FromSeconds(2)))
+            {
+                var health = await http.GetStringAsync(new Uri($"http://{t.NodeAddress(1)}:{t.Port}/dts/health"));
+                Assert.StartsWith("degraded: membership store unreachable", health);
+            }
 
             // Together: a member alone has no quorum, so it never says healthy.
             await Task.WhenAll(Enumerable.Range(1, 3).Select(i => t.StartEtcdMemberAsync(i)));

@@ -18,7 +18,8 @@ public static class DtsApplicationBuilderExtensions
 {
     /// <summary>
     /// Adds the dispatch middleware (call it before the app's own endpoints), the control-channel gRPC
-    /// service on <c>Dts:ControlPort</c>, <c>GET /dts/health</c>, <c>GET /dts/stats</c>
+    /// service on <c>Dts:ControlPort</c>, <c>GET /dts/health</c> (200 while the node serves: <c>ok</c>, or what is
+    /// degraded — the membership store unreachable, the node fenced), <c>GET /dts/stats</c>
     /// (<see cref="DtsStats"/> as JSON, with the membership view and bucket table under <c>membership</c>) and
     /// <c>GET /dts/peers</c> (each peer's reachability and control-channel round trip in µs). Validates the
     /// <c>Dts</c> and <c>ReverseProxy</c> sections now and throws <see cref="OptionsValidationException"/> listing
@@ -40,10 +41,25 @@ public static class DtsApplicationBuilderExtensions
         _ = app.Services.GetRequiredService<DispatchPipeline>();
         app.UseMiddleware<DtsDispatchMiddleware>();
         app.MapGrpcService<ControlService>().RequireHost($"*:{options.ControlPort}");
-        app.MapGet("/dts/health", () => Results.Text("ok"));
+        app.MapGet("/dts/health", (IClusterMembership membership) => Results.Text(Health(membership.View)));
         app.MapGet("/dts/peers", async (ControlChannel channel, CancellationToken ct) => Results.Json(await channel.PingPeersAsync(ct)));
         app.MapGet("/dts/stats", (DtsTelemetry telemetry, IHandoverMechanism mechanism, IClusterMembership membership, BucketTable buckets, IOptions<DtsOptions> o) =>
             Results.Json(DtsStatsEndpoint.Get(telemetry, mechanism, membership, buckets, o)));
         return app;
+    }
+
+    /// <summary>One line: <c>ok</c>, or the degradations a node serving with them should still report (static stability).</summary>
+    private static string Health(MembershipView view)
+    {
+        var problems = new List<string>();
+        if (!view.StoreReachable)
+        {
+            problems.Add($"membership store unreachable, serving with the view of revision {view.Revision}");
+        }
+        if (view.Fenced)
+        {
+            problems.Add("fenced: answering no SYN until the lease is renewed");
+        }
+        return problems.Count == 0 ? "ok" : "degraded: " + string.Join("; ", problems);
     }
 }
