@@ -9,8 +9,8 @@ namespace Dts.AspNetCore.Membership;
 /// The etcd client of <see cref="EtcdMembership"/>: one gRPC channel balanced round-robin over every endpoint of
 /// <c>Dts:Etcd:Endpoints</c> (a member that is down is skipped), TLS for <c>https://</c> endpoints. gRPC's own
 /// retries are off (the membership's Polly pipelines retry, with backoff ≤ 1 s), and a lost connection is
-/// re-dialled within 1 s instead of gRPC's default backoff of up to 120 s; HTTP/2 pings (every 1 s) find a silent
-/// member's connection dead.
+/// re-dialled within 1 s instead of gRPC's default backoff of up to 120 s; HTTP/2 pings (every 10 s, above etcd's
+/// 5 s minimum) find a silent member's connection dead.
 /// </summary>
 internal sealed class EtcdConnection : IDisposable
 {
@@ -35,10 +35,13 @@ internal sealed class EtcdConnection : IDisposable
             {
                 handler.ConnectTimeout = options.RequestTimeout;
                 // A member that went silent (partitioned: no reset) keeps its HTTP/2 connection looking healthy, and
-                // round robin keeps sending calls there; pings find it dead within ~2 s, so its subchannel is skipped.
-                handler.KeepAlivePingDelay = TimeSpan.FromSeconds(1);
-                handler.KeepAlivePingTimeout = options.RequestTimeout;
-                handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
+                // round robin keeps sending calls there; pings find it dead, so its subchannel is skipped. Not more
+                // often than etcd's --grpc-keepalive-min-time (5 s by default): it answers pings that come sooner
+                // with GOAWAY ENHANCE_YOUR_CALM and closes the connection. (The lease's keepalive stream does not
+                // wait for them: an answer missing at its next tick moves it to another member.)
+                handler.KeepAlivePingDelay = TimeSpan.FromSeconds(10);
+                handler.KeepAlivePingTimeout = TimeSpan.FromSeconds(5);
+                handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests;
             }
         }
 

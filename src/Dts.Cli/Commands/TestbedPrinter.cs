@@ -32,7 +32,7 @@ internal static class TestbedPrinter
         Console.WriteLine($"  ip netns exec {tb.ClientNamespace} curl http://{tb.Vip}/whoami");
         Console.WriteLine($"  ip netns exec {tb.NodeNamespace(1)} nft list ruleset");
         Console.WriteLine($"  tail -f {tb.NodeLogPath(1)}");
-        Console.WriteLine($"  ./dts.sh testbed node kill {tb.RunId} {tb.NodeId(1)}     (stop: SIGTERM and wait; start: bring it back)");
+        Console.WriteLine($"  ./dts.sh testbed node kill|stop|start {tb.RunId} {tb.NodeId(1)}     (kill: SIGKILL, a crash; stop: SIGTERM, a drain; start: bring it back)");
         Console.WriteLine("  ./dts.sh status");
         if (tb.EtcdEndpoints.Count > 0)
         {
