@@ -25,12 +25,76 @@ internal sealed partial class EtcdMembership
         Publish();
     }
 
+    /// <summary>How often a watch is checked against a linearizable read of the prefix.</summary>
+    private static readonly TimeSpan AuditInterval = TimeSpan.FromMilliseconds(500);
+
     /// <summary>
     /// One watch of <c>{Prefix}members/</c> from the last seen revision + 1, applied as the events come. A broken
     /// stream fails the attempt (the retry pipeline watches again from where it was); a compacted start revision
-    /// makes the next attempt read the prefix again first.
+    /// makes the next attempt read the prefix again first. A watch served by a member cut off from the others stays
+    /// open and silent: an audit reads the prefix (linearizable: a quorum answers) every 500 ms, and a watch that
+    /// missed a change two audits in a row is dropped, the prefix read again and watched from a healthy member.
     /// </summary>
     private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var audit = AuditAsync(watch);
+        try
+        {
+            await WatchOnceAsync(watch.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (audit.IsCompleted && audit.Result && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the watch fell behind the store (its member is cut off?); reading the prefix again"));
+        }
+        finally
+        {
+            await watch.CancelAsync().ConfigureAwait(false);
+            await audit.ConfigureAwait(false); // never throws
+            watch.Dispose();
+        }
+    }
+
+    /// <summary>Cancels <paramref name="watch"/> and returns true once two audits in a row found a change the watch had not delivered.</summary>
+    private async Task<bool> AuditAsync(CancellationTokenSource watch)
+    {
+        var behind = 0;
+        while (!watch.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(AuditInterval, _time, watch.Token).ConfigureAwait(false);
+                var range = await Connection.Client.GetRangeAsync(_membersPrefix, deadline: Deadline(), cancellationToken: watch.Token).ConfigureAwait(false);
+                bool stale;
+                lock (_gate)
+                {
+                    var present = range.Kvs.Select(kv => TryNodeId(kv.Key, out var id) ? id : "").ToHashSet(StringComparer.Ordinal);
+                    stale = range.Kvs.Any(kv => kv.ModRevision > _revision) || _members.Keys.Any(id => !present.Contains(id));
+                }
+                behind = stale ? behind + 1 : 0;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                continue; // the store itself is out of reach: the lease's path says so
+            }
+            if (behind >= 2)
+            {
+                lock (_gate)
+                {
+                    _reread = true;
+                }
+                await watch.CancelAsync().ConfigureAwait(false);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private async Task WatchOnceAsync(CancellationToken cancellationToken)
     {
         bool reread;
         lock (_gate)
