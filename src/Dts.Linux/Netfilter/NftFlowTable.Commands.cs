@@ -189,6 +189,10 @@ public sealed partial class NftFlowTable
 
         Out($"{reply} ip daddr . tcp dport @handed_out drop");
         Out($"{reply} ip daddr . tcp dport @closed drop");
+        // A handshake here that a client never meant (a delayed or replayed SYN of a connection that lives on another
+        // node): the client answers this node's SYN-ACK with an ACK of its live connection, and the request socket
+        // would reset it — with the client's own rcv_nxt, in window. Never send that RST.
+        Out($"{reply} tcp flags & rst != 0 ip daddr . tcp dport @embryonic drop");
         Out($"{reply} tcp flags & (syn|ack) == syn|ack update @embryonic {{ ip daddr . tcp dport timeout {_handshakeTimeout} }}");
         Out($"{reply} tcp flags & syn == 0 ip daddr . tcp dport @embryonic delete @embryonic {{ ip daddr . tcp dport }}");
         if (o.SpliceMark is not null)

@@ -51,6 +51,7 @@ public sealed partial class NftFlowTableTests(ITestOutputHelper output) : IDispo
         Assert.Contains("ip saddr 198.18.0.100 tcp sport 80 ip daddr . tcp dport @handed_out drop", ruleset);
         Assert.Contains("ip saddr 198.18.0.100 tcp sport 80 ip daddr . tcp dport @closed drop", ruleset);
         Assert.Contains("ip saddr 198.18.0.100 tcp sport 80 tcp flags syn,ack / syn,ack update @embryonic { ip daddr . tcp dport timeout 3s }", ruleset);
+        Assert.Contains("ip saddr 198.18.0.100 tcp sport 80 tcp flags rst ip daddr . tcp dport @embryonic drop", ruleset);
 
         table.SetBuckets([]);
         Assert.DoesNotContain("jhash", Nft(ns, "list", "chain", "inet", name, "buckets"));
