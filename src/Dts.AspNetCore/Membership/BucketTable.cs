@@ -30,9 +30,7 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
     private static readonly TimeSpan InFlightGrace = TimeSpan.FromMilliseconds(100);
 
     private readonly Lock _lock = new();
-    private readonly TimeSpan _recoveryHold;
-    private long _unreachableSince;
-    private long _holdUntil;
+
     private int[] _current = [];
     private string? _publishing;
     private string? _pendingTable;
@@ -59,7 +57,6 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
         _self = o.NodeId;
         _buckets = o.Buckets;
         _confirmBound = o.Membership == DtsMembershipMode.Etcd ? 2 * o.Etcd.LeaseTtl : TimeSpan.Zero;
-        _recoveryHold = o.Membership == DtsMembershipMode.Etcd ? o.Etcd.LeaseTtl + TimeSpan.FromSeconds(1) : TimeSpan.Zero;
         _snapshot = new BucketTableSnapshot("", _buckets, new Dictionary<string, int>(), 0, false, false);
     }
 
@@ -125,32 +122,6 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
         var owners = BucketAssignment.Assign(active, _buckets);
         var member = active.Contains(_self, StringComparer.Ordinal);
         var target = _draining || view.Fenced || !member ? [] : BucketAssignment.BucketsOf(owners, _self);
-
-        // Back from an outage of the store that this node served through (it kept its buckets: nobody could see a
-        // lease expire), long enough for leases to have expired meanwhile: the members re-register one by one, and the
-        // views in between say nothing about who is alive. Hold the last table — no release, no gain, no publish — for
-        // the lease TTL + 1 s, unless this node is fenced or draining.
-        var now = _time.GetTimestamp();
-        if (!view.StoreReachable && _unreachableSince == 0)
-        {
-            _unreachableSince = now;
-        }
-        else if (view.StoreReachable && _unreachableSince != 0)
-        {
-            var outage = _time.GetElapsedTime(_unreachableSince, now);
-            _unreachableSince = 0;
-            if (_current.Length > 0 && outage >= _recoveryHold / 4)
-            {
-                _holdUntil = now + (long)(_recoveryHold.TotalSeconds * _time.TimestampFrequency);
-                Log.Holding(_logger, outage.TotalMilliseconds, _recoveryHold.TotalMilliseconds);
-            }
-        }
-        if (!_draining && !view.Fenced && now < _holdUntil)
-        {
-            ScheduleRetry(_time.GetElapsedTime(now, _holdUntil));
-            _snapshot = _snapshot with { GainPending = target.Length > _current.Length };
-            return null;
-        }
 
         // 1. Release what this node no longer answers, at once.
         var keep = _current.Intersect(target).ToArray();
@@ -304,9 +275,6 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
 
         [LoggerMessage(24, LogLevel.Information, "Draining: every bucket released and taken by the other members")]
         public static partial void Drained(ILogger logger);
-
-        [LoggerMessage(27, LogLevel.Information, "Buckets: the membership store is back after {Outage:F0} ms; holding the last table for {Millis:F0} ms while the members re-register")]
-        public static partial void Holding(ILogger logger, double outage, double millis);
 
         [LoggerMessage(26, LogLevel.Warning, "Buckets: publishing table {Table} as applied failed ({Reason}); retried at the next change")]
         public static partial void PublishFailed(ILogger logger, string table, string reason);

@@ -196,12 +196,8 @@ internal sealed partial class EtcdMembership
             _leaseLost = true;
             _joined = false;
             _applied = null;
-            // Serving through an outage of etcd (the fence was waived: no peer renewed after this node lost etcd),
-            // the lease can still expire — etcd keeps time while nobody reaches it. Every peer finds the same on its
-            // way back, and all of them re-register at once: staying unfenced while this node does so keeps the last
-            // table answering (BucketTable holds it while the members come back) instead of a cluster-wide blackout.
-            _fenced = !_fenceWaived;
-            _fenceReason = _fenced ? $"lease {lease:x} is gone: {reason}" : null;
+            _fenced = true;
+            _fenceReason = $"lease {lease:x} is gone: {reason}";
         }
         Publish();
     }
