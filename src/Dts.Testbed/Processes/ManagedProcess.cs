@@ -103,6 +103,7 @@ internal sealed class ManagedProcess
         if (TryReadRunning(out int pid))
         {
             await Signals.TerminateAsync([pid], grace, cancellationToken).ConfigureAwait(false);
+            await ReapAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -113,6 +114,25 @@ internal sealed class ManagedProcess
         {
             ProcessSignals.TrySend(pid, ProcessSignal.Kill);
             await Signals.WaitGoneAsync([pid], TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            await ReapAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>When this process started it: waits (≤ 2 s) until the runtime reaped it, so that no zombie is left in /proc.</summary>
+    private async Task ReapAsync(CancellationToken cancellationToken)
+    {
+        if (_child is { HasExited: false } c)
+        {
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bound.CancelAfter(TimeSpan.FromSeconds(2));
+            try
+            {
+                await c.WaitForExitAsync(bound.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Not reaped in time: /proc may show a zombie a little longer; nothing depends on it.
+            }
         }
     }
 
