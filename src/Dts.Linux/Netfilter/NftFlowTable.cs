@@ -127,8 +127,7 @@ public sealed partial class NftFlowTable : IDisposable
     /// <exception cref="NftException">libnftables rejected the command (e.g. the table is not installed).</exception>
     public void RemoveHandedOut(FlowKey flow)
     {
-        RemoveElement("handed_out", flow);
-        RemoveElement("closed", flow);
+        RemoveElements(flow, "handed_out", "closed");
     }
 
     /// <summary>Adds the flow to <c>spliced</c>: its packets are marked for the Splice NFQUEUE from now on.</summary>
