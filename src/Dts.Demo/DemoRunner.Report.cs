@@ -6,8 +6,6 @@ namespace Dts.Demo;
 
 public sealed partial class DemoRunner
 {
-    private static readonly string[] PhaseOrder = ["nft", "checkpoint", "rpc", "restore", "adopt"];
-
     /// <summary>The nodes' counters for this run and the handover latency, per node and for the cluster.</summary>
     private void PrintNodes(IReadOnlyList<DtsStats> nodes)
     {
@@ -27,7 +25,7 @@ public sealed partial class DemoRunner
         _out.WriteLine($"  the nodes served {nodes.Sum(n => n.Served)} requests; the clients counted {_tally.Requests} "
             + "(wrk does not count the requests still in flight when it stops)");
 
-        var phases = PhaseOrder.Union(nodes.SelectMany(n => n.Phases.Keys).Order(StringComparer.Ordinal)).ToList();
+        var phases = DtsPhaseNames.All.Union(nodes.SelectMany(n => n.Phases.Keys).Order(StringComparer.Ordinal)).ToList();
         if (nodes.All(n => n.Phases.Values.All(p => p.Count == 0)))
         {
             _out.WriteLine("  no handover happened: no phase latencies");
@@ -45,7 +43,9 @@ public sealed partial class DemoRunner
                 $"  {phase,-20} {string.Join(' ', perNode.Select(s => $"{(s.Count > 0 ? s.P50Us.ToString("0", CultureInfo.InvariantCulture) : "-"),10}"))} {phaseP50,10:0} {phaseP99,10:0} {perNode.Sum(s => s.Count),8}"));
         }
 
-        _out.WriteLine("  nft + checkpoint + rpc on the origin (rpc includes the target's restore + adopt); restore + adopt on the target");
+        _out.WriteLine($"  origin phases: {string.Join(' ', DtsPhaseNames.Origin)} (target = the target's own time); target phases: {string.Join(' ', DtsPhaseNames.Target)}");
+        var coverage = nodes.Where(n => n.PhaseCoverage is not null).SelectMany(n => n.PhaseCoverage!.Select(c => $"{n.Node} {c.Key} {c.Value:P0}"));
+        _out.WriteLine($"  phase coverage (median share of a handover's wall time the phases account for): {string.Join(", ", coverage)}");
     }
 
     private void PrintNodeLogs(DtsTestbed testbed)

@@ -52,7 +52,7 @@ public sealed class BenchTests
         });
         // Every verified w3 request moved exactly the download size; the handovers happened (phases were recorded).
         Assert.All(report.Results.Where(r => r.Workload == BenchWorkload.W3), r => Assert.Equal(r.Requests * options.DownloadBytes, r.Bytes));
-        Assert.Contains(report.Phases, p => p.Mechanism == HandoverMechanism.Repair && p.Phase == "rpc" && p.Count > 0);
+        Assert.Contains(report.Phases, p => p.Mechanism == HandoverMechanism.Repair && p.Phase == "network" && p.Count > 0);
         Assert.Contains(report.Phases, p => p.Phase == "restore" && p.Node == "n3" && p.Count > 0);
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(options.JsonPath!));

@@ -42,7 +42,20 @@ internal sealed partial class ControlChannel : IDisposable
     }
 
     /// <summary>What the target said, or what the origin could find out.</summary>
-    public readonly record struct Answer(bool Applied, string Reason);
+    public readonly record struct Answer(bool Applied, string Reason)
+    {
+        /// <summary>Building the request message from the offer.</summary>
+        public TimeSpan Serialise { get; init; }
+
+        /// <summary>Writing the request to the channel.</summary>
+        public TimeSpan Send { get; init; }
+
+        /// <summary>From the write done to the answer read.</summary>
+        public TimeSpan Wait { get; init; }
+
+        /// <summary>The target's own time for the request (read to reply), µs, as it reported; 0 when unknown.</summary>
+        public double TargetUs { get; init; }
+    }
 
     /// <summary>
     /// Sends <paramref name="offer"/> to node <paramref name="peer"/>. Applied = true only when the target
@@ -50,7 +63,9 @@ internal sealed partial class ControlChannel : IDisposable
     /// </summary>
     public async Task<Answer> HandOverAsync(string peer, HandoverOffer offer, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var request = HandoverMessages.ToRequest(offer);
+        var serialised = System.Diagnostics.Stopwatch.GetTimestamp();
         var client = ClientFor(peer);
         var pipeline = PipelineFor(peer);
         try
@@ -58,7 +73,11 @@ internal sealed partial class ControlChannel : IDisposable
             var reply = await pipeline.ExecuteAsync(
                 async ct => await client.HandOverAsync(request, cancellationToken: ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
-            return new Answer(reply.Accepted, reply.Reason);
+            return new Answer(reply.Accepted, reply.Reason)
+            {
+                Serialise = System.Diagnostics.Stopwatch.GetElapsedTime(started, serialised),
+                Wait = System.Diagnostics.Stopwatch.GetElapsedTime(serialised),
+            };
         }
         catch (BrokenCircuitException)
         {

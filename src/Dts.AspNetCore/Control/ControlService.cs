@@ -31,11 +31,14 @@ internal sealed class ControlService(HandoverReceiver receiver, IOptions<DtsOpti
 
     public override async Task<HandoverReply> HandOver(HandoverRequest request, ServerCallContext context)
     {
+        var received = TimeProvider.System.GetTimestamp();
         if (!HandoverMessages.TryReadOffer(request, out var offer, out var reason))
         {
             return HandoverMessages.ToReply(HandoverAnswer.Refused(reason));
         }
-        return HandoverMessages.ToReply(await receiver.ApplyAsync(offer).ConfigureAwait(false));
+        var answer = await receiver.ApplyAsync(offer, received).ConfigureAwait(false);
+        receiver.RecordAnswered(answer, received);
+        return HandoverMessages.ToReply(answer);
     }
 
     public override async Task<CancelReply> Cancel(CancelRequest request, ServerCallContext context) =>

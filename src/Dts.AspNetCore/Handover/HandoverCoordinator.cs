@@ -74,22 +74,26 @@ internal sealed partial class HandoverCoordinator(
             return HandoverResult.NotEligible(reason);
         }
 
-        var started = time.GetTimestamp();
         var flow = connection.Flow;
         var handoverId = Guid.NewGuid().ToString("N");
+        var phases = new HandoverPhases();
+        var started = time.GetTimestamp();
+        var mark = started;
         SafeHandle? dup = null;
         var applied = false;
         try
         {
             // 1. Nothing of this flow may enter or leave the origin's stack from here on. (The set holds no element
             //    of this flow yet: one left by an earlier connection on this 4-tuple would have dropped this
-            //    connection's SYN. No delete on this path: an nf_tables delete waits for an RCU grace period, ~10 ms.)
+            //    connection's SYN.)
             flows.AddHandedOut(flow);
-            var afterNft = time.GetTimestamp();
+            Lap(ref phases, ref mark, "nft");
 
             // 2. Let the transport drain the kernel's receive queue into Kestrel's pipe.
+            var recorder = connection.Pipe!.Recorder;
             dup = TcpRepair.Duplicate(connection.Socket!.SafeHandle);
-            await QuiesceAsync(dup, cancellationToken).ConfigureAwait(false);
+            await QuiesceAsync(dup, recorder, cancellationToken).ConfigureAwait(false);
+            Lap(ref phases, ref mark, "quiesce");
 
             // 3. Checkpoint inside a freeze no longer than its syscalls. Kestrel's transport calls recv() again
             //    after every flush, and recv() on a socket in repair mode fails with EPERM, which Kestrel takes for
@@ -109,6 +113,7 @@ internal sealed partial class HandoverCoordinator(
             {
                 TcpRepair.Thaw(dup);
             }
+            Lap(ref phases, ref mark, "checkpoint");
             if (info.State != TcpSocketState.Established)
             {
                 return Abort(flow, $"TCP state {info.State} at the checkpoint");
@@ -117,7 +122,6 @@ internal sealed partial class HandoverCoordinator(
             // 4. The unconsumed stream: every byte the client sent that this node's app did not answer — what the
             //    transport had taken from the kernel before the checkpoint (it may take the rest meanwhile: those
             //    bytes travel in the checkpoint's receive queue), then that queue.
-            var recorder = connection.Pipe!.Recorder;
             var inUserSpace = checked((long)info.BytesReceived - checkpoint.RecvQueue.Length);
             recorder.RecordUpTo(inUserSpace);
             if (!await WaitForRecorderAsync(recorder, inUserSpace, cancellationToken).ConfigureAwait(false))
@@ -126,12 +130,12 @@ internal sealed partial class HandoverCoordinator(
             }
             checkpoint = checkpoint with { RecvQueue = Concat(recorder.Recorded.Span[..checked((int)inUserSpace)], checkpoint.RecvQueue.Span) };
             var offer = new HandoverOffer(handoverId, _self, mechanism.Kind, flow, mechanism.Capture(connection, checkpoint), time.GetUtcNow());
-            var checkpointed = time.GetTimestamp();
+            Lap(ref phases, ref mark, "record");
 
             // 5. Ask the target. From here on only its answer (or, when that is lost, the Cancel query) decides: a
             //    client that aborts meanwhile must not make the origin take back a flow the target may commit.
             var answer = await control.HandOverAsync(decision.NodeId!, offer, CancellationToken.None).ConfigureAwait(false);
-            var answered = time.GetTimestamp();
+            AddControlPhases(ref phases, ref mark, answer);
             applied = answer.Applied;
             if (!applied)
             {
@@ -150,13 +154,10 @@ internal sealed partial class HandoverCoordinator(
             }
             connection.Pipe.Silencer.Silence();
             connection.HandedOut = true;
-            telemetry.HandoverCompleted(
-                mechanism.Kind,
-                nft: time.GetElapsedTime(started, afterNft),
-                checkpoint: time.GetElapsedTime(afterNft, checkpointed),
-                roundTrip: time.GetElapsedTime(checkpointed, answered),
-                total: time.GetElapsedTime(started, answered));
-            Log.HandedOver(logger, handoverId, flow, decision.NodeId!, time.GetElapsedTime(started).TotalMicroseconds);
+            Lap(ref phases, ref mark, "release");
+            var total = time.GetElapsedTime(started, mark);
+            telemetry.HandoverCompleted(mechanism.Kind, phases, total);
+            Log.HandedOver(logger, handoverId, flow, decision.NodeId!, total.TotalMicroseconds);
             return HandoverResult.HandedOver;
         }
         catch (Exception ex) when (!applied)
@@ -167,6 +168,32 @@ internal sealed partial class HandoverCoordinator(
         {
             dup?.Dispose();
         }
+    }
+
+    /// <summary>Ends the phase that began at <paramref name="mark"/> now, under <paramref name="name"/>.</summary>
+    private void Lap(ref HandoverPhases phases, ref long mark, string name)
+    {
+        var now = time.GetTimestamp();
+        phases.Add(name, time.GetElapsedTime(mark, now));
+        mark = now;
+    }
+
+    /// <summary>
+    /// The control channel's share of the handover, split as <see cref="ControlChannel.Answer"/> measured it:
+    /// <c>serialise</c>, <c>send</c>, <c>target</c> (the target's own time, from its reply) and <c>network</c> (the
+    /// rest of the wait: the wire, both HTTP/2 stacks, thread hops).
+    /// </summary>
+    private void AddControlPhases(ref HandoverPhases phases, ref long mark, ControlChannel.Answer answer)
+    {
+        var now = time.GetTimestamp();
+        var call = time.GetElapsedTime(mark, now);
+        mark = now;
+        var measured = answer.Serialise + answer.Send + answer.Wait;
+        phases.Add("serialise", answer.Serialise);
+        phases.Add("send", answer.Send);
+        var target = TimeSpan.FromMicroseconds(Math.Min(answer.TargetUs, answer.Wait.TotalMicroseconds));
+        phases.Add("network", answer.Wait - target + (call > measured ? call - measured : TimeSpan.Zero));
+        phases.Add("target", target);
     }
 
     /// <summary>What every mechanism needs: plain HTTP/1.x, the head within the recording limit, nothing answered yet, ESTABLISHED.</summary>
@@ -196,33 +223,43 @@ internal sealed partial class HandoverCoordinator(
         return state == TcpSocketState.Established ? null : $"TCP state {state}";
     }
 
-    private async Task QuiesceAsync(SafeHandle socket, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until the kernel's receive queue is empty (the transport moved it into Kestrel's pipe; handed_out lets
+    /// nothing new in), within <see cref="QuiesceBound"/>; woken by the transport's flushes, not by polling.
+    /// </summary>
+    private static async Task QuiesceAsync(SafeHandle socket, RecordingPipeReader recorder, CancellationToken cancellationToken)
     {
-        var until = time.GetTimestamp() + (long)(QuiesceBound.TotalSeconds * time.TimestampFrequency);
-        while (TcpRepair.GetInq(socket) > 0 && time.GetTimestamp() < until)
+        if (TcpRepair.GetInq(socket) == 0)
         {
-            await Task.Yield();
-            cancellationToken.ThrowIfCancellationRequested();
+            return;
         }
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(QuiesceBound);
+        while (TcpRepair.GetInq(socket) > 0 && await recorder.WaitForMoreAsync(recorder.Peek(), bound.Token).ConfigureAwait(false))
+        {
+        }
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private async Task<bool> WaitForRecorderAsync(RecordingPipeReader recorder, long expected, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until the recorder has seen <paramref name="expected"/> bytes (what the socket delivered to the transport
+    /// before the checkpoint), within <see cref="QuiesceBound"/>, woken by the transport's flushes. False when they
+    /// did not arrive in time or the recording overflowed.
+    /// </summary>
+    private static async Task<bool> WaitForRecorderAsync(RecordingPipeReader recorder, long expected, CancellationToken cancellationToken)
     {
-        var until = time.GetTimestamp() + (long)(QuiesceBound.TotalSeconds * time.TimestampFrequency);
-        while (true)
+        if (recorder.Peek() >= expected || recorder.Overflowed)
         {
-            var observed = recorder.Peek();
-            if (observed >= expected && !recorder.Overflowed)
-            {
-                return true;
-            }
-            if (recorder.Overflowed || time.GetTimestamp() >= until)
-            {
-                return false;
-            }
-            await Task.Yield();
-            cancellationToken.ThrowIfCancellationRequested();
+            return !recorder.Overflowed;
         }
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(QuiesceBound);
+        while (recorder.Observed < expected && !recorder.Overflowed
+            && await recorder.WaitForMoreAsync(recorder.Observed, bound.Token).ConfigureAwait(false))
+        {
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return recorder.Observed >= expected && !recorder.Overflowed;
     }
 
     /// <summary>The origin keeps the connection: the socket is live (it is frozen only around the checkpoint), the flow's segments pass again.</summary>

@@ -28,8 +28,13 @@ internal sealed partial class HandoverReceiver(
     private long _nextSweep;
 
     /// <summary>Applies <paramref name="offer"/> once per handover id; a later delivery of the id gets the same answer.</summary>
-    public async Task<HandoverAnswer> ApplyAsync(HandoverOffer offer)
+    /// <param name="offer">The origin's offer.</param>
+    /// <param name="received">When the control channel read the request (this receiver's clock, <see cref="TimeProvider.GetTimestamp"/>),
+    /// the start of phase <c>receive</c>; 0: now.</param>
+    public async Task<HandoverAnswer> ApplyAsync(HandoverOffer offer, long received = 0)
     {
+        var applyStarted = time.GetTimestamp();
+        received = received == 0 ? applyStarted : received;
         Sweep();
         var entry = NewEntry();
         var existing = _seen.GetOrAdd(offer.HandoverId, entry);
@@ -47,7 +52,7 @@ internal sealed partial class HandoverReceiver(
         HandoverAnswer answer;
         try
         {
-            answer = await ApplyAsyncCore(offer, entry.Commit).ConfigureAwait(false);
+            answer = await ApplyAsyncCore(offer, entry.Commit, time.GetElapsedTime(received, applyStarted)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -76,7 +81,24 @@ internal sealed partial class HandoverReceiver(
         return answer.Accepted;
     }
 
-    private async Task<HandoverAnswer> ApplyAsyncCore(HandoverOffer offer, HandoverCommitPoint commit)
+    /// <summary>
+    /// The control channel wrote the answer to an accepted handover: records the target's phases (its
+    /// <see cref="HandoverAnswer.Phases"/>, then <c>reply</c>, from the apply's end to now) over the wall time since
+    /// <paramref name="received"/>. Does nothing for a refusal.
+    /// </summary>
+    public void RecordAnswered(HandoverAnswer answer, long received)
+    {
+        if (!answer.Accepted || answer.AnsweredAt == 0)
+        {
+            return;
+        }
+        var now = time.GetTimestamp();
+        var phases = answer.Phases;
+        phases.Add("reply", time.GetElapsedTime(answer.AnsweredAt, now));
+        telemetry.HandoverReceived(mechanism.Kind, phases, time.GetElapsedTime(received == 0 ? answer.AnsweredAt : received, now));
+    }
+
+    private async Task<HandoverAnswer> ApplyAsyncCore(HandoverOffer offer, HandoverCommitPoint commit, TimeSpan receive)
     {
         if (offer.Mechanism != mechanism.Kind)
         {
@@ -97,9 +119,11 @@ internal sealed partial class HandoverReceiver(
         {
             return Refuse(offer, result.Reason);
         }
-        telemetry.HandoverReceived(mechanism.Kind, result.Restore, result.Adopt);
         Log.Adopted(logger, offer.HandoverId, offer.Flow, offer.OriginNode);
-        return HandoverAnswer.Applied;
+        var phases = new HandoverPhases();
+        phases.Add("receive", receive);
+        phases.AddRange(result.Phases);
+        return HandoverAnswer.Applied with { Phases = phases, AnsweredAt = time.GetTimestamp() };
     }
 
     private HandoverAnswer Refuse(HandoverOffer offer, string reason)

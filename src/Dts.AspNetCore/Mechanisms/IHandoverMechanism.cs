@@ -21,11 +21,9 @@ namespace Dts.AspNetCore.Mechanisms;
 /// the offer, and on the target's OK silences Kestrel's output and freezes the socket again so that its close
 /// sends nothing (on any failure it removes the <c>handed_out</c> element and the connection goes on here). On the target, it applies each handover id at most once, answers duplicates
 /// and cancels, and records telemetry.</para>
-/// <para>What the mechanism adds to the flow table, on the target only: it puts the flow in nft
-/// <c>handed_in</c> (through <see cref="Flow.FlowOwnership"/>) only once a client packet it lets in can't reach
-/// a stack without a socket for the flow (which would answer with an RST) — Repair after the restore, Splice
-/// after marking the flow, whose queue drops its packets until the translator is armed — and removes it again on
-/// a roll-back. A mechanism with a packet path in user space also marks the flow
+/// <para>What the mechanism adds to the flow table, on the target only: nothing to own the flow (its restored or
+/// accepted socket does, nft <c>socket</c>), only <see cref="Flow.FlowOwnership.PrepareHandedIn"/> before the flow's
+/// first packet. A mechanism with a packet path in user space also marks the flow
 /// (<see cref="Flow.FlowOwnership.AddMarked"/>), with the mark its registration sets in
 /// <see cref="Flow.FlowMarkOptions"/>.</para>
 /// </remarks>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using Dts.Core.Telemetry;
@@ -29,14 +30,18 @@ internal sealed class DtsTelemetry
         _fallbacks = meter.CreateCounter<long>("dts.fallbacks", "{request}", "Requests served by a fallback (proxy, local, reject) instead of a handover.");
         _served = meter.CreateCounter<long>("dts.requests.served", "{request}", "Requests this node's app served.");
         _duration = meter.CreateHistogram<double>("dts.handover.duration", "s", "Origin-side duration of a successful handover.");
-        _phase = meter.CreateHistogram<double>("dts.handover.phase.duration", "s", "Duration of one handover phase (nft, checkpoint, rpc, restore, adopt).");
+        _phase = meter.CreateHistogram<double>("dts.handover.phase.duration", "s", "Duration of one handover phase (HandoverPhases lists them), tagged with phase and side (origin, target).");
     }
 
     public LatencyReservoir Latency { get; } = new();
 
-    public IReadOnlyDictionary<string, LatencyReservoir> Phases { get; } = new Dictionary<string, LatencyReservoir>
+    /// <summary>Per phase name, its last samples (µs); a phase appears once measured.</summary>
+    public ConcurrentDictionary<string, LatencyReservoir> Phases { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per side (<c>origin</c>, <c>target</c>), the fraction of each handover's wall time its phases covered.</summary>
+    public IReadOnlyDictionary<string, LatencyReservoir> Coverage { get; } = new Dictionary<string, LatencyReservoir>
     {
-        ["nft"] = new(), ["checkpoint"] = new(), ["rpc"] = new(), ["restore"] = new(), ["adopt"] = new(),
+        ["origin"] = new(), ["target"] = new(),
     };
 
     public void Served(bool arrivedByHandover)
@@ -52,13 +57,12 @@ internal sealed class DtsTelemetry
         }
     }
 
-    public void HandoverCompleted(HandoverMechanism mechanism, TimeSpan nft, TimeSpan checkpoint, TimeSpan roundTrip, TimeSpan total)
+    /// <summary>A handover this node originated succeeded: <paramref name="phases"/> ran within <paramref name="total"/> (wall time, first phase's start to the last's end).</summary>
+    public void HandoverCompleted(HandoverMechanism mechanism, in HandoverPhases phases, TimeSpan total)
     {
         Interlocked.Increment(ref _handedOut);
         Latency.Add(total);
-        Phase("nft", nft);
-        Phase("checkpoint", checkpoint);
-        Phase("rpc", roundTrip);
+        RecordPhases(phases, total, "origin");
         if (_handovers.Enabled)
         {
             _handovers.Add(1, new("direction", "out"), new("result", "ok"), new("mechanism", mechanism.ToString()));
@@ -69,11 +73,11 @@ internal sealed class DtsTelemetry
         }
     }
 
-    public void HandoverReceived(HandoverMechanism mechanism, TimeSpan restore, TimeSpan adopt)
+    /// <summary>This node took a handover in: <paramref name="phases"/> ran within <paramref name="wall"/> (request read to answer written).</summary>
+    public void HandoverReceived(HandoverMechanism mechanism, in HandoverPhases phases, TimeSpan wall)
     {
         Interlocked.Increment(ref _handedIn);
-        Phase("restore", restore);
-        Phase("adopt", adopt);
+        RecordPhases(phases, wall, "target");
         if (_handovers.Enabled)
         {
             _handovers.Add(1, new("direction", "in"), new("result", "ok"), new("mechanism", mechanism.ToString()));
@@ -98,13 +102,35 @@ internal sealed class DtsTelemetry
         }
     }
 
-    private void Phase(string name, TimeSpan value)
+    private void RecordPhases(in HandoverPhases phases, TimeSpan wall, string side)
     {
-        Phases[name].Add(value);
-        if (_phase.Enabled)
+        for (var i = 0; i < phases.Count; i++)
         {
-            _phase.Record(value.TotalSeconds, new KeyValuePair<string, object?>("phase", name));
+            var (name, value) = phases[i];
+            Phases.GetOrAdd(name, static _ => new LatencyReservoir()).Add(value);
+            if (_phase.Enabled)
+            {
+                _phase.Record(value.TotalSeconds, new KeyValuePair<string, object?>("phase", name), new KeyValuePair<string, object?>("side", side));
+            }
         }
+        if (wall > TimeSpan.Zero)
+        {
+            Coverage[side].Add(Math.Min(1.0, phases.Sum / wall));
+        }
+    }
+
+    /// <summary>The phases measured so far, known ones in <see cref="DtsPhaseNames.All"/>'s order, then any other by name.</summary>
+    private Dictionary<string, DtsPhaseStats> PhaseSnapshot()
+    {
+        var result = new Dictionary<string, DtsPhaseStats>(StringComparer.Ordinal);
+        foreach (var name in DtsPhaseNames.All.Concat(Phases.Keys.Except(DtsPhaseNames.All).Order(StringComparer.Ordinal)))
+        {
+            if (Phases.TryGetValue(name, out var r))
+            {
+                result[name] = new DtsPhaseStats(r.Quantile(0.5), r.Quantile(0.99), r.Count);
+            }
+        }
+        return result;
     }
 
     /// <summary>The node's counters for <c>/dts/stats</c>; latencies in µs.</summary>
@@ -119,5 +145,8 @@ internal sealed class DtsTelemetry
         Interlocked.Read(ref _rejected),
         Latency.Quantile(0.5),
         Latency.Quantile(0.99),
-        Phases.ToDictionary(p => p.Key, p => new DtsPhaseStats(p.Value.Quantile(0.5), p.Value.Quantile(0.99), p.Value.Count)));
+        PhaseSnapshot())
+    {
+        PhaseCoverage = Coverage.Where(c => c.Value.Count > 0).ToDictionary(c => c.Key, c => c.Value.Quantile(0.5)),
+    };
 }

@@ -9,10 +9,13 @@ internal sealed class LatencyReservoir(int capacity = 8192)
     private readonly double[] _samples = new double[capacity];
     private long _count;
 
-    public void Add(TimeSpan value)
+    public void Add(TimeSpan value) => Add(value.TotalMicroseconds);
+
+    /// <summary>Adds a sample in the reservoir's own unit (µs for latencies; a ratio for phase coverage).</summary>
+    public void Add(double value)
     {
         var i = Interlocked.Increment(ref _count) - 1;
-        _samples[i % _samples.Length] = value.TotalMicroseconds;
+        _samples[i % _samples.Length] = value;
     }
 
     /// <summary>The <paramref name="q"/> quantile (0..1) in µs, or 0 without samples.</summary>

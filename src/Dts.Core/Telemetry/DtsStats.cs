@@ -23,6 +23,12 @@ public sealed record DtsStats(
 
     /// <summary>The node's membership view and bucket table; null on a node that runs without DTS's node services.</summary>
     public DtsMembershipStats? Membership { get; init; }
+
+    /// <summary>
+    /// Per side ("origin", "target"), the median fraction (0–1) of a handover's wall time on that node that its named
+    /// phases (<see cref="Phases"/>) cover; absent for a side with no handover yet.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? PhaseCoverage { get; init; }
 }
 
 /// <summary>p50/p99 (µs) and sample count of one handover phase.</summary>

@@ -43,4 +43,71 @@ public sealed class RecordingPipeReaderTests
         Assert.True(recorder.Overflowed);
         Assert.Equal(0, recorder.Recorded.Length);
     }
+
+    [Fact]
+    public async Task WaitForMoreAsync_TransportFlushesLater_WakesOnTheFlushAndLeavesTheBytesForKestrel()
+    {
+        var pipe = new Pipe();
+        var recorder = new RecordingPipeReader(pipe.Reader, limit: 1 << 20);
+        await pipe.Writer.WriteAsync(Encoding.ASCII.GetBytes("POST /u HTTP/1.1\r\nContent-Length: 6\r\n\r\n"));
+        var head = recorder.Peek();
+
+        var wait = recorder.WaitForMoreAsync(head, CancellationToken.None).AsTask();
+        Assert.False(wait.IsCompleted);
+        await pipe.Writer.WriteAsync(Encoding.ASCII.GetBytes("abcdef"));
+
+        Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(head + 6, recorder.Observed);
+        // Nothing consumed or examined: Kestrel's next read returns the whole request at once.
+        var read = await recorder.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(head + 6, read.Buffer.Length);
+        Assert.False(read.IsCanceled);
+    }
+
+    [Fact]
+    public async Task WaitForMoreAsync_Cancelled_ReturnsFalseAndKestrelsNextReadIsNeitherBlockedNorCancelled()
+    {
+        var pipe = new Pipe();
+        var recorder = new RecordingPipeReader(pipe.Reader, limit: 1 << 20);
+        await pipe.Writer.WriteAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\n\r\n"));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+
+        Assert.False(await recorder.WaitForMoreAsync(recorder.Peek(), cts.Token).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+
+        var read = await recorder.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(read.IsCanceled);
+        Assert.Equal(18, read.Buffer.Length);
+    }
+
+    [Fact]
+    public async Task WaitForMoreAsync_CancelledRightAfterItEnded_KestrelNeverSeesACancelledRead()
+    {
+        var pipe = new Pipe();
+        var recorder = new RecordingPipeReader(pipe.Reader, limit: 1 << 20);
+        using var cts = new CancellationTokenSource();
+        var wait = recorder.WaitForMoreAsync(0, cts.Token).AsTask();
+        await pipe.Writer.WriteAsync(new byte[] { 1, 2, 3 });
+        Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        await cts.CancelAsync();
+
+        var read = await recorder.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(read.IsCanceled);
+        Assert.Equal(3, read.Buffer.Length);
+    }
+
+    [Fact]
+    public async Task WaitForMoreAsync_KestrelCancelsThePendingReadMeanwhile_KestrelStillSeesItsCancellation()
+    {
+        var pipe = new Pipe();
+        var recorder = new RecordingPipeReader(pipe.Reader, limit: 1 << 20);
+        var wait = recorder.WaitForMoreAsync(0, CancellationToken.None).AsTask();
+
+        // Kestrel closing the connection cancels the input's pending read.
+        recorder.CancelPendingRead();
+
+        Assert.False(await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+        var read = await recorder.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(read.IsCanceled);
+    }
 }

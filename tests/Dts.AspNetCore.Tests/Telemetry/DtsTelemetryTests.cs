@@ -34,11 +34,49 @@ public sealed class DtsTelemetryTests : IDisposable
         });
         listener.Start();
 
-        telemetry.HandoverCompleted(HandoverMechanism.Splice, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
-        telemetry.HandoverReceived(HandoverMechanism.Splice, TimeSpan.Zero, TimeSpan.Zero);
+        telemetry.HandoverCompleted(HandoverMechanism.Splice, default, TimeSpan.Zero);
+        telemetry.HandoverReceived(HandoverMechanism.Splice, default, TimeSpan.Zero);
         telemetry.HandoverFailed(HandoverMechanism.Repair, "refused");
 
         Assert.Equal(["out/ok/Splice", "in/ok/Splice", "out/failed/Repair"], seen);
+    }
+
+    [Fact]
+    public void Snapshot_PhasesInHandoverOrderAndCoverageIsTheirShareOfTheWallTime()
+    {
+        var telemetry = new DtsTelemetry(_services.GetRequiredService<IMeterFactory>(), Options.Create(new DtsOptions { NodeId = "n1" }));
+        var origin = new HandoverPhases();
+        origin.Add("network", TimeSpan.FromMicroseconds(300));
+        origin.Add("nft", TimeSpan.FromMicroseconds(100));
+        var target = new HandoverPhases();
+        target.Add("restore", TimeSpan.FromMicroseconds(200));
+        target.Add("receive", TimeSpan.FromMicroseconds(50));
+
+        telemetry.HandoverCompleted(HandoverMechanism.Repair, origin, TimeSpan.FromMicroseconds(500));
+        telemetry.HandoverReceived(HandoverMechanism.Repair, target, TimeSpan.FromMicroseconds(250));
+        var stats = telemetry.Snapshot();
+
+        var known = Dts.Core.Telemetry.DtsPhaseNames.All;
+        var names = stats.Phases.Keys.ToList();
+        Assert.Equal(names.OrderBy(n => known.ToList().IndexOf(n)), names);
+        Assert.Equal(300, stats.Phases["network"].P50Us, 3);
+        Assert.Equal((100.0 + 300) / 500, stats.PhaseCoverage!["origin"], 3);
+        Assert.Equal(1.0, stats.PhaseCoverage["target"], 3);
+    }
+
+    [Fact]
+    public void HandoverPhases_HoldsItsCapacityAndSumsWhatItHolds()
+    {
+        var phases = new HandoverPhases();
+        for (var i = 0; i < HandoverPhases.Capacity + 3; i++)
+        {
+            phases.Add($"p{i}", TimeSpan.FromMicroseconds(i + 1));
+        }
+
+        Assert.Equal(HandoverPhases.Capacity, phases.Count);
+        Assert.Equal(("p0", TimeSpan.FromMicroseconds(1)), phases[0]);
+        Assert.Equal(TimeSpan.FromMicroseconds(Enumerable.Range(1, HandoverPhases.Capacity).Sum()), phases.Sum);
+        Assert.Throws<ArgumentOutOfRangeException>(() => phases[HandoverPhases.Capacity]);
     }
 
     public void Dispose() => _services.Dispose();

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Dts.AspNetCore.Connections;
 using Dts.AspNetCore.Flow;
 using Dts.AspNetCore.Handover;
+using Dts.AspNetCore.Telemetry;
 using Dts.Core.Handover;
 using Dts.Core.Telemetry;
 using Dts.Core.Tcp;
@@ -28,13 +29,14 @@ internal sealed class RepairMechanism(FlowOwnership flows, HandoverArrivals arri
     public HandoverState Capture(DtsConnectionFeature connection, TcpRepairState checkpoint) => new(checkpoint, ReadOnlyMemory<byte>.Empty);
 
     /// <summary>
-    /// Restores the socket (still in repair mode: nothing is sent), takes the commit point, then accepts the flow
-    /// in nft <c>handed_in</c> and adopts the socket into Kestrel, whose first write leaves repair mode behind.
+    /// Restores the socket (still in repair mode: nothing is sent), takes the commit point, then adopts the
+    /// socket into Kestrel, whose first write leaves repair mode behind (the restored socket owns the flow in nft).
     /// A failure after the restore closes the socket without a sound and gives the flow back.
     /// </summary>
     public Task<HandoverApplyResult> ApplyAsync(HandoverOffer offer, HandoverCommitPoint commit)
     {
-        var started = time.GetTimestamp();
+        var phases = new HandoverPhases();
+        var mark = time.GetTimestamp();
         var flow = offer.Flow;
         // The TS clock is restored a little ahead: the kernel stamps segments from a cached clock that can be a
         // tick behind the one TCP_TIMESTAMP read, and a TSval one tick older than the origin's last one would be
@@ -47,13 +49,14 @@ internal sealed class RepairMechanism(FlowOwnership flows, HandoverArrivals arri
             // The restored socket owns the flow (nft `socket`); only a handed_out an earlier connection on this client
             // port left here could stand in its way.
             flows.PrepareHandedIn(flow);
+            Lap(ref phases, ref mark, "flowtable");
             socket = TcpRepair.Restore(state, flow.Local, flow.Client);
         }
         catch (Exception ex)
         {
             return Task.FromResult(HandoverApplyResult.Refused("restore failed: " + ex.Message));
         }
-        var restored = time.GetTimestamp();
+        Lap(ref phases, ref mark, "restore");
 
         try
         {
@@ -61,6 +64,7 @@ internal sealed class RepairMechanism(FlowOwnership flows, HandoverArrivals arri
             {
                 throw new InvalidOperationException("cancelled by the origin, or too late to commit");
             }
+            Lap(ref phases, ref mark, "commit");
             if (!arrivals.TryAdopt(socket, new AdoptedConnectionInfo(offer.OriginNode, offer.HandoverId)))
             {
                 throw new InvalidOperationException("Kestrel did not take the connection");
@@ -73,8 +77,15 @@ internal sealed class RepairMechanism(FlowOwnership flows, HandoverArrivals arri
             socket.Dispose();
             return Task.FromResult(HandoverApplyResult.Refused(ex.Message));
         }
-        var done = time.GetTimestamp();
-        return Task.FromResult(new HandoverApplyResult(true, "", time.GetElapsedTime(started, restored), time.GetElapsedTime(restored, done)));
+        Lap(ref phases, ref mark, "adopt");
+        return Task.FromResult(new HandoverApplyResult(true, "", phases));
+    }
+
+    private void Lap(ref HandoverPhases phases, ref long mark, string name)
+    {
+        var now = time.GetTimestamp();
+        phases.Add(name, time.GetElapsedTime(mark, now));
+        mark = now;
     }
 
     public DtsStats AddStats(DtsStats stats) => stats;

@@ -15,7 +15,7 @@ namespace Dts.AspNetCore.Mechanisms.Splice;
 /// (<see cref="SpliceReceiver"/>, <see cref="SpliceEngine"/>). The connection enters Kestrel through the VIP
 /// listener's ordinary accept.
 /// </summary>
-internal sealed class SpliceMechanism(SpliceReceiver receiver, SpliceEngine engine, TimeProvider time) : IHandoverMechanism
+internal sealed class SpliceMechanism(SpliceReceiver receiver, SpliceEngine engine) : IHandoverMechanism
 {
     public HandoverMechanism Kind => HandoverMechanism.Splice;
 
@@ -30,10 +30,9 @@ internal sealed class SpliceMechanism(SpliceReceiver receiver, SpliceEngine engi
 
     public async Task<HandoverApplyResult> ApplyAsync(HandoverOffer offer, HandoverCommitPoint commit)
     {
-        var started = time.GetTimestamp();
-        var (accepted, reason) = await receiver.ApplyAsync(offer, commit).ConfigureAwait(false);
-        // The whole synthetic handshake is the restore phase; the kernel's listener does the adopting.
-        return accepted ? new HandoverApplyResult(true, "", time.GetElapsedTime(started), TimeSpan.Zero) : HandoverApplyResult.Refused(reason);
+        // The synthetic handshake's steps are the phases; the kernel's listener does the adopting.
+        var (accepted, reason, phases) = await receiver.ApplyAsync(offer, commit).ConfigureAwait(false);
+        return accepted ? new HandoverApplyResult(true, "", phases) : HandoverApplyResult.Refused(reason);
     }
 
     public DtsStats AddStats(DtsStats stats) => stats with { Splice = engine.Snapshot() };

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Dts.AspNetCore.Connections;
 using Dts.AspNetCore.Flow;
 using Dts.AspNetCore.Handover;
+using Dts.AspNetCore.Telemetry;
 using Dts.Core.Packets;
 using Dts.Core.Splice;
 using Dts.Core.Tcp;
@@ -39,11 +40,11 @@ internal sealed partial class SpliceReceiver(
     /// injected stream (<see cref="SpliceFlows.Prepare"/>); when it can't be taken (the origin cancelled, or it
     /// is too late) nothing is armed.
     /// </param>
-    public async Task<(bool Accepted, string Reason)> ApplyAsync(HandoverOffer offer, HandoverCommitPoint commit)
+    public async Task<(bool Accepted, string Reason, HandoverPhases Phases)> ApplyAsync(HandoverOffer offer, HandoverCommitPoint commit)
     {
         if (!engine.IsRunning)
         {
-            return (false, "the Splice engine is not running");
+            return (false, "the Splice engine is not running", default);
         }
         var flow = offer.Flow;
         var origin = offer.State.Tcp;
@@ -51,13 +52,15 @@ internal sealed partial class SpliceReceiver(
             || !Ipv4Header.TryRead(syn, out var synIp) || !TcpHeader.TryRead(synIp.Payload, out var synTcp)
             || synTcp.SourcePort != flow.Client.Port || !TcpSynOptions.TryParse(synTcp, out var synOptions))
         {
-            return (false, "no usable saved SYN for the flow");
+            return (false, "no usable saved SYN for the flow", default);
         }
         var clientIsn = synTcp.SequenceNumber;
         var clientBytes = flow.Client.Address.GetAddressBytes();
         var vipBytes = flow.Local.Address.GetAddressBytes();
         var key = SpliceFlowKey.FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(clientBytes), (ushort)flow.Client.Port, (ushort)flow.Local.Port);
 
+        var phases = new HandoverPhases();
+        var mark = time.GetTimestamp();
         var handshake = spliced.BeginHandshake(key);
         var armed = false;
         var next = clientIsn + 1;
@@ -69,12 +72,14 @@ internal sealed partial class SpliceReceiver(
             // node's own SYN-ACK in the output chain. The client's packets are dropped (no socket yet) until the
             // injected handshake makes the socket that owns the flow; the queue then drops them until it is armed.
             flows.PrepareHandedIn(flow);
+            Lap(ref phases, ref mark, "flowtable");
             engine.Injector.Send(syn);
             synAck = await handshake.SynAckReceived.WaitAsync(StepTimeout, time).ConfigureAwait(false);
+            Lap(ref phases, ref mark, "synack");
             var mismatch = Compare(synAck.Value.Options, origin);
             if (mismatch is not null)
             {
-                return (false, mismatch);
+                return (false, mismatch, default);
             }
             var targetWscale = synAck.Value.Options.WindowScale ?? 0;
             spliced.Configure(handshake, targetWscale);
@@ -92,11 +97,12 @@ internal sealed partial class SpliceReceiver(
                 .ConfigureAwait(false);
             if (!await handshake.Decided.ConfigureAwait(false))
             {
-                return (false, "cancelled by the origin, or too late to commit");
+                return (false, "cancelled by the origin, or too late to commit", default);
             }
             // Committed and armed by the packet path; from now on the client's packets are this node's.
             armed = true;
-            return (true, "");
+            Lap(ref phases, ref mark, "inject");
+            return (true, "", phases);
         }
         catch (TimeoutException)
         {
@@ -104,9 +110,10 @@ internal sealed partial class SpliceReceiver(
             {
                 // The packet path armed the flow at the last moment: it is ours.
                 armed = true;
-                return (true, "");
+                Lap(ref phases, ref mark, "inject");
+                return (true, "", phases);
             }
-            return (false, synAck is null ? "no SYN-ACK from this node's stack" : "the injected bytes were not acknowledged");
+            return (false, synAck is null ? "no SYN-ACK from this node's stack" : "the injected bytes were not acknowledged", default);
         }
         finally
         {
@@ -126,6 +133,13 @@ internal sealed partial class SpliceReceiver(
                 Log.Refused(logger, offer.HandoverId, flow);
             }
         }
+    }
+
+    private void Lap(ref HandoverPhases phases, ref long mark, string name)
+    {
+        var now = time.GetTimestamp();
+        phases.Add(name, time.GetElapsedTime(mark, now));
+        mark = now;
     }
 
     /// <summary>Sends the handshake ACK and the bytes, within the window the target announces; returns the next client sequence number.</summary>
