@@ -74,6 +74,7 @@ public sealed partial class BenchRunner
         NginxProxy? nginx = null;
         var testbeds = new List<DtsTestbed>();
         IReadOnlyList<BenchPhase> phases = [];
+        IReadOnlyList<BenchPhaseCoverage> coverage = [];
         string? failure = null;
         bool cancelled = false;
         try
@@ -103,7 +104,7 @@ public sealed partial class BenchRunner
             var payloads = new BenchPayloads(_options);
             await WarmupAsync(endpoints, payloads, cancellationToken).ConfigureAwait(false);
             await RoundsAsync(endpoints, payloads, cancellationToken).ConfigureAwait(false);
-            phases = await PhasesAsync([repair, splice], cancellationToken).ConfigureAwait(false);
+            (phases, coverage) = await PhasesAsync([repair, splice], cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -142,6 +143,7 @@ public sealed partial class BenchRunner
             Options = _options,
             Results = Results(),
             Phases = phases,
+            PhaseCoverage = coverage,
             Errors = _errors,
             SpliceErrors = _spliceErrors,
             ErrorDescriptions = _errorDescriptions,

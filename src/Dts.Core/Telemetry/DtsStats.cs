@@ -23,6 +23,8 @@ public sealed record DtsStats(
 
     /// <summary>The node's membership view and bucket table; null on a node that runs without DTS's node services.</summary>
     public DtsMembershipStats? Membership { get; init; }
+
+    public IReadOnlyDictionary<string, double>? PhaseCoverage { get; init; }
 }
 
 /// <summary>p50/p99 (µs) and sample count of one handover phase.</summary>
