@@ -14,7 +14,8 @@ namespace Dts.Bench;
 /// <c>dts bench</c> (ARCHITECTURE.md §6): brings up a Repair testbed — and, when Splice is measured, a second testbed
 /// with <c>Mechanism = Splice</c> at the same time, so both are measured in the same interleaved rounds — starts nginx
 /// on the origin, and drives the load client (<see cref="BenchLoadClient"/>) through every (mode, workload) cell
-/// round by round. It prints a Markdown report with ratios to direct, the targets, the handover phases, writes the
+/// round by round. It prints a Markdown report with ratios to direct, the CPU a handover adds, the targets, every
+/// handover phase the nodes report and how much of a handover they cover, writes the
 /// JSON file, the chart and the README section, tears everything down (also on failure and Ctrl+C) and ends with
 /// <see cref="BenchReport.SummaryLine"/>. One instance runs once.
 /// </summary>
