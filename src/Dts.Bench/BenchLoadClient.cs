@@ -11,7 +11,9 @@ namespace Dts.Bench;
 /// sockets of the client namespace bound to source ports of the mode's <see cref="BenchPortPool"/>, so the client
 /// chooses which node owns each connection. A fixed number of workers send requests back to back until the cell's
 /// time is up; every body is checked (1 KiB byte for byte, downloads and uploads by SHA-256) and every response must
-/// have taken the mode's path through the cluster.
+/// have taken the mode's path through the cluster. Each request's latency and time to first byte start before
+/// <see cref="HttpClient.SendAsync(HttpRequestMessage, HttpCompletionOption, CancellationToken)"/>: with a new connection
+/// per request (w0, w1, w3, w4) the pool holds no idle connection, so that is the start of the connect.
 /// </summary>
 internal static class BenchLoadClient
 {
@@ -23,13 +25,13 @@ internal static class BenchLoadClient
     public static async Task<BenchSample> RunCellAsync(
         BenchEndpoint endpoint, BenchWorkload workload, BenchOptions options, BenchPayloads payloads, TimeSpan duration, CancellationToken cancellationToken)
     {
-        int concurrency = workload.IsTransfer() ? options.TransferConcurrency : options.RequestConcurrency;
+        int concurrency = options.ConcurrencyOf(workload);
         var sample = new BenchSample();
         using var handler = CreateHandler(endpoint, concurrency, sample);
         using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         var uri = new Uri(endpoint.BaseUri + endpoint.Prefix + workload switch
         {
-            BenchWorkload.W1 or BenchWorkload.W2 => $"/bytes/{options.SmallResponseBytes}",
+            BenchWorkload.W0 or BenchWorkload.W1 or BenchWorkload.W2 => $"/bytes/{options.SmallResponseBytes}",
             BenchWorkload.W3 => $"/bytes/{options.DownloadBytes}",
             _ => "/echo",
         });
@@ -91,6 +93,7 @@ internal static class BenchLoadClient
             }
 
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            double ttfbUs = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
             string? problem = response.StatusCode == HttpStatusCode.OK ? null : $"HTTP {(int)response.StatusCode}";
             long bytes = 0;
             if (problem is null)
@@ -119,7 +122,7 @@ internal static class BenchLoadClient
                 return;
             }
 
-            sample.AddSuccess(us, bytes);
+            sample.AddSuccess(us, ttfbUs, bytes);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException or OperationCanceledException or SocketException)
         {

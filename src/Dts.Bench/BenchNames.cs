@@ -1,3 +1,5 @@
+using Dts.Core.Handover;
+
 namespace Dts.Bench;
 
 /// <summary>The lowercase names modes and workloads have on the command line, in tables and in the JSON file.</summary>
@@ -14,14 +16,23 @@ public static class BenchNames
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
     };
 
-    /// <summary><c>w1</c> … <c>w4</c>.</summary>
+    /// <summary><c>w0</c> … <c>w4</c>.</summary>
     public static string Name(this BenchWorkload workload) => workload switch
     {
+        BenchWorkload.W0 => "w0",
         BenchWorkload.W1 => "w1",
         BenchWorkload.W2 => "w2",
         BenchWorkload.W3 => "w3",
         BenchWorkload.W4 => "w4",
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, null),
+    };
+
+    /// <summary><c>repair</c>, <c>splice</c>: the mechanism as the JSON file names it.</summary>
+    public static string Name(this HandoverMechanism mechanism) => mechanism switch
+    {
+        HandoverMechanism.Repair => "repair",
+        HandoverMechanism.Splice => "splice",
+        _ => throw new ArgumentOutOfRangeException(nameof(mechanism), mechanism, null),
     };
 
     /// <summary>Parses a mode name (case-insensitive).</summary>

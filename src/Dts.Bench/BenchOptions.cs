@@ -25,13 +25,13 @@ public sealed record BenchOptions
     /// </summary>
     public TimeSpan CellDuration { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>Requests in flight at once in w1 and w2 (one worker each; in w2, one keep-alive connection each).</summary>
+    /// <summary>Requests in flight at once in w1 and w2 (one worker each; in w2, one keep-alive connection each); w0 always runs one.</summary>
     public int RequestConcurrency { get; init; } = 8;
 
     /// <summary>Transfers in flight at once in w3 and w4.</summary>
     public int TransferConcurrency { get; init; } = 1;
 
-    /// <summary>Response size of w1 and w2, bytes.</summary>
+    /// <summary>Response size of w0, w1 and w2, bytes.</summary>
     public int SmallResponseBytes { get; init; } = 1024;
 
     /// <summary>Size of each w3 download, bytes.</summary>
@@ -43,7 +43,8 @@ public sealed record BenchOptions
     /// <summary>
     /// Warm-up of w1 and w2 per mode before the first round: the nodes' JIT (tiered compilation of Kestrel, YARP, gRPC
     /// and the handover path takes seconds of CPU on two cores; measured before it settles, handovers look several
-    /// times slower), connection pools, YARP's and nginx's upstream connections.
+    /// times slower), connection pools, YARP's and nginx's upstream connections. w0 takes the same path as w1, so it
+    /// warms up for this long only when w1 is not measured (one request otherwise).
     /// </summary>
     public TimeSpan WarmupDuration { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -56,7 +57,7 @@ public sealed record BenchOptions
     /// <summary>README whose <c>## Measured results</c> section is replaced (appended when missing); <see langword="null"/>: none.</summary>
     public string? ReadmePath { get; init; }
 
-    /// <summary>The full run: 5 rounds of 3 s per cell (about 6 minutes with 5 modes and 4 workloads).</summary>
+    /// <summary>The full run: 5 rounds of 3 s per cell (about 7 minutes with 5 modes and 5 workloads).</summary>
     public static BenchOptions CreateFull() => new();
 
     /// <summary>The quick run: 2 rounds of 1.5 s per cell and half the warm-up (under 3 minutes).</summary>
@@ -66,6 +67,14 @@ public sealed record BenchOptions
         Rounds = 2,
         CellDuration = TimeSpan.FromSeconds(1.5),
         WarmupDuration = TimeSpan.FromSeconds(1.5),
+    };
+
+    /// <summary>Requests (w0–w2) or transfers (w3/w4) in flight at once in a cell of <paramref name="workload"/>: w0 runs one.</summary>
+    public int ConcurrencyOf(BenchWorkload workload) => workload switch
+    {
+        BenchWorkload.W0 => 1,
+        _ when workload.IsTransfer() => TransferConcurrency,
+        _ => RequestConcurrency,
     };
 
     /// <summary>Every problem with these options; empty when they are valid.</summary>

@@ -24,6 +24,9 @@ public sealed record BenchReport
     /// <summary>Handover phases per mechanism from the nodes' histograms.</summary>
     public IReadOnlyList<BenchPhase> Phases { get; init; } = [];
 
+    /// <summary>Per mechanism and side, the fraction of a handover's wall time the phases cover; empty when the nodes do not report it.</summary>
+    public IReadOnlyList<BenchPhaseCoverage> PhaseCoverage { get; init; } = [];
+
     /// <summary>Errors that fail the run (every mode but Splice; Splice's are in <see cref="SpliceErrors"/>).</summary>
     public long Errors { get; init; }
 

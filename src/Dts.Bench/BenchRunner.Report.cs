@@ -7,15 +7,16 @@ namespace Dts.Bench;
 
 public sealed partial class BenchRunner
 {
-    private static readonly string[] PhaseOrder = ["nft", "checkpoint", "rpc", "restore", "adopt"];
-
     /// <summary>
-    /// The handover phases of each mechanism from its origin's and target's <c>/dts/stats</c>, and the handovers
-    /// that failed there (each one a fallback the client may not have noticed).
+    /// The handover phases of each mechanism from its origin's and target's <c>/dts/stats</c> (every phase with samples,
+    /// see <see cref="BenchPhases.From"/>), the coverage of each side, and the handovers that failed there (each one a
+    /// fallback the client may not have noticed).
     /// </summary>
-    private async Task<IReadOnlyList<BenchPhase>> PhasesAsync(BenchCluster?[] clusters, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<BenchPhase> Phases, IReadOnlyList<BenchPhaseCoverage> Coverage)> PhasesAsync(BenchCluster?[] clusters, CancellationToken cancellationToken)
     {
         var phases = new List<BenchPhase>();
+        var coverage = new List<BenchPhaseCoverage>();
+        Section("handover phases from the nodes' /dts/stats");
         foreach (var cluster in clusters.OfType<BenchCluster>())
         {
             var t = cluster.Testbed;
@@ -34,17 +35,20 @@ public sealed partial class BenchRunner
                     }
                 }
 
-                foreach (string phase in PhaseOrder.Union(stats.Phases.Keys.Order(StringComparer.Ordinal)))
+                string side = node == BenchCluster.OriginNode ? BenchPhases.Origin : BenchPhases.Target;
+                phases.AddRange(BenchPhases.From(cluster.Mechanism, side, stats));
+                var c = BenchPhases.CoverageFrom(cluster.Mechanism, side, stats);
+                if (c is not null)
                 {
-                    if (stats.Phases.TryGetValue(phase, out var p) && p.Count > 0)
-                    {
-                        phases.Add(new BenchPhase(cluster.Mechanism, phase, stats.Node, p.P50Us, p.P99Us, p.Count));
-                    }
+                    coverage.Add(c);
                 }
+
+                _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {cluster.Mechanism,-6} {side} {stats.Node}: phases {string.Join(' ', stats.Phases.Where(p => p.Value.Count > 0).Select(p => p.Key))}; coverage {(c is null ? "not reported" : $"{c.Fraction:P0}")}"));
             }
         }
 
-        return phases;
+        return (phases, coverage);
     }
 
     /// <summary>Prints the report and writes the JSON file, the chart and the README section.</summary>

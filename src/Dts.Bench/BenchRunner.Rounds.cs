@@ -10,14 +10,15 @@ public sealed partial class BenchRunner
     /// </summary>
     private async Task WarmupAsync(Dictionary<BenchMode, BenchEndpoint> endpoints, BenchPayloads payloads, CancellationToken cancellationToken)
     {
-        Section(string.Create(CultureInfo.InvariantCulture, $"warm-up: every mode, w1 and w2 for {_options.WarmupDuration.TotalSeconds:0.#} s, one transfer each of w3/w4 (not measured)"));
+        Section(string.Create(CultureInfo.InvariantCulture, $"warm-up: every mode, w1 and w2 for {_options.WarmupDuration.TotalSeconds:0.#} s, one request of w0 (all of w1's time without w1), one transfer each of w3/w4 (not measured)"));
         foreach (var (mode, endpoint) in endpoints)
         {
             var problems = new List<string>();
             long errors = 0, wrongPath = 0, requests = 0;
             foreach (var workload in _options.Workloads)
             {
-                var duration = workload.IsTransfer() ? TimeSpan.Zero : _options.WarmupDuration;
+                bool once = workload.IsTransfer() || (workload == BenchWorkload.W0 && _options.Workloads.Contains(BenchWorkload.W1));
+                var duration = once ? TimeSpan.Zero : _options.WarmupDuration;
                 var s = await BenchLoadClient.RunCellAsync(endpoint, workload, _options, payloads, duration, cancellationToken).ConfigureAwait(false);
                 errors += s.Errors;
                 wrongPath += s.WrongPath;
@@ -41,7 +42,7 @@ public sealed partial class BenchRunner
         {
             var order = modes.Skip(round % modes.Count).Concat(modes.Take(round % modes.Count)).ToList();
             Section($"round {round + 1}/{_options.Rounds}: {string.Join(' ', order.Select(m => m.Name()))}");
-            _out.WriteLine($"  {"",-3} {"mode",-7} {"requests",8} {"rps",8} {"p50 µs",8} {"p99 µs",9} {"MB/s",8} {"origin cpu s",13} {"target cpu s",13} {"errors",7}");
+            _out.WriteLine($"  {"",-3} {"mode",-7} {"requests",8} {"rps",8} {"p50 µs",8} {"p99 µs",9} {"ttfb p50",9} {"MB/s",8} {"origin cpu s",13} {"target cpu s",13} {"cpu µs/req",11} {"errors",7}");
             foreach (var workload in _options.Workloads)
             {
                 foreach (var mode in order)
@@ -55,7 +56,7 @@ public sealed partial class BenchRunner
                     Record(mode, workload, s);
                     var row = BenchResult.Aggregate(mode, workload, [s]);
                     _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  {workload.Name(),-3} {mode.Name(),-7} {row.Requests,8} {row.Rps,8:0} {row.P50Us,8:0} {row.P99Us,9:0} {row.Mbps,8:0.0} {row.OriginCpuSeconds,13:0.00} {row.TargetCpuSeconds,13:0.00} {row.Errors,7}")
+                        $"  {workload.Name(),-3} {mode.Name(),-7} {row.Requests,8} {row.Rps,8:0} {row.P50Us,8:0} {row.P99Us,9:0} {row.TtfbP50Us,9:0} {row.Mbps,8:0.0} {row.OriginCpuSeconds,13:0.00} {row.TargetCpuSeconds,13:0.00} {row.CpuUsPerRequest,11:0} {row.Errors,7}")
                         + (s.ErrorDescriptions.Count > 0 ? "  first: " + s.ErrorDescriptions[0] : ""));
                 }
             }

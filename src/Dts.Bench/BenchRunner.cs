@@ -14,7 +14,8 @@ namespace Dts.Bench;
 /// <c>dts bench</c> (ARCHITECTURE.md §6): brings up a Repair testbed — and, when Splice is measured, a second testbed
 /// with <c>Mechanism = Splice</c> at the same time, so both are measured in the same interleaved rounds — starts nginx
 /// on the origin, and drives the load client (<see cref="BenchLoadClient"/>) through every (mode, workload) cell
-/// round by round. It prints a Markdown report with ratios to direct, the targets, the handover phases, writes the
+/// round by round. It prints a Markdown report with ratios to direct, the CPU a handover adds, the targets, every
+/// handover phase the nodes report and how much of a handover they cover, writes the
 /// JSON file, the chart and the README section, tears everything down (also on failure and Ctrl+C) and ends with
 /// <see cref="BenchReport.SummaryLine"/>. One instance runs once.
 /// </summary>
@@ -74,6 +75,7 @@ public sealed partial class BenchRunner
         NginxProxy? nginx = null;
         var testbeds = new List<DtsTestbed>();
         IReadOnlyList<BenchPhase> phases = [];
+        IReadOnlyList<BenchPhaseCoverage> coverage = [];
         string? failure = null;
         bool cancelled = false;
         try
@@ -103,7 +105,7 @@ public sealed partial class BenchRunner
             var payloads = new BenchPayloads(_options);
             await WarmupAsync(endpoints, payloads, cancellationToken).ConfigureAwait(false);
             await RoundsAsync(endpoints, payloads, cancellationToken).ConfigureAwait(false);
-            phases = await PhasesAsync([repair, splice], cancellationToken).ConfigureAwait(false);
+            (phases, coverage) = await PhasesAsync([repair, splice], cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -142,6 +144,7 @@ public sealed partial class BenchRunner
             Options = _options,
             Results = Results(),
             Phases = phases,
+            PhaseCoverage = coverage,
             Errors = _errors,
             SpliceErrors = _spliceErrors,
             ErrorDescriptions = _errorDescriptions,

@@ -11,6 +11,7 @@ internal sealed class BenchSample
 
     private readonly Lock _lock = new();
     private readonly List<double> _latenciesUs = [];
+    private readonly List<double> _ttfbUs = [];
     private readonly List<string> _errorDescriptions = [];
 
     /// <summary>Requests completed with a verified body.</summary>
@@ -31,8 +32,13 @@ internal sealed class BenchSample
     /// <summary>Ports skipped because the previous connection on them was still around (EADDRINUSE/EADDRNOTAVAIL).</summary>
     public long PortRetries;
 
-    /// <summary>Latency of each verified request (first byte sent to last byte read and checked), µs.</summary>
+    /// <summary>Latency of each verified request (request started, connect included, to last byte read and checked), µs.</summary>
     public IReadOnlyList<double> LatenciesUs => _latenciesUs;
+
+    /// <summary>
+    /// Time to first byte of each verified request (request started, connect included, to the response headers read), µs.
+    /// </summary>
+    public IReadOnlyList<double> TtfbUs => _ttfbUs;
 
     /// <summary>The first <see cref="MaxDescriptions"/> error descriptions.</summary>
     public IReadOnlyList<string> ErrorDescriptions => _errorDescriptions;
@@ -46,13 +52,14 @@ internal sealed class BenchSample
     /// <summary>CPU seconds (user + system) of the target's process during the cell.</summary>
     public double TargetCpuSeconds { get; set; }
 
-    public void AddSuccess(double latencyUs, long bytes)
+    public void AddSuccess(double latencyUs, double ttfbUs, long bytes)
     {
         lock (_lock)
         {
             Requests++;
             Bytes += bytes;
             _latenciesUs.Add(latencyUs);
+            _ttfbUs.Add(ttfbUs);
         }
     }
 

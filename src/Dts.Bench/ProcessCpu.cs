@@ -5,7 +5,9 @@ namespace Dts.Bench;
 /// <summary>
 /// CPU time a process used so far, from <c>/proc/&lt;pid&gt;/stat</c>: <c>utime</c> + <c>stime</c> (fields 14 and 15,
 /// every thread of the process), in clock ticks of <see cref="TicksPerSecond"/> (<c>sysconf(_SC_CLK_TCK)</c>, 100
-/// on Linux for every architecture the kernel exports to user space).
+/// on Linux for every architecture the kernel exports to user space). Resolution: one tick, 10 ms, per process and
+/// reading — a difference of two readings is off by less than 10 ms, which is why per-request figures
+/// (<see cref="BenchResult.CpuUsPerRequest"/>) are summed over every round before dividing.
 /// </summary>
 internal static class ProcessCpu
 {

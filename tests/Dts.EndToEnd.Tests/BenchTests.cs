@@ -42,13 +42,14 @@ public sealed class BenchTests
         Assert.True(report.ExitCode == 0, text);
         Assert.Equal(0, report.Errors);
         Assert.Equal(report.SummaryLine, text.TrimEnd('\n').Split('\n')[^1]);
-        Assert.Equal(12, report.Results.Count);
+        Assert.Equal(15, report.Results.Count);
         Assert.All(report.Results, r =>
         {
             Assert.Null(r.Missing);
             Assert.Equal(0, r.Errors);
             Assert.True(r.Requests > 0, $"{r.Mode.Name()} {r.Workload.Name()}: no request\n{text}");
             Assert.True(r.Bytes > 0 && r.P50Us > 0 && r.P99Us >= r.P50Us, $"{r}");
+            Assert.True(r.TtfbP50Us > 0 && r.TtfbP50Us <= r.P50Us && r.CpuUsPerRequest > 0, $"{r}");
         });
         // Every verified w3 request moved exactly the download size; the handovers happened (phases were recorded).
         Assert.All(report.Results.Where(r => r.Workload == BenchWorkload.W3), r => Assert.Equal(r.Requests * options.DownloadBytes, r.Bytes));
@@ -56,10 +57,12 @@ public sealed class BenchTests
         Assert.Contains(report.Phases, p => p.Phase == "restore" && p.Node == "n3" && p.Count > 0);
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(options.JsonPath!));
-        Assert.Equal(["commit", "date", "machine", "results"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["commit", "date", "machine", "results", "phases", "phase_coverage"], json.RootElement.EnumerateObject().Select(p => p.Name));
         var rows = json.RootElement.GetProperty("results").EnumerateArray().ToList();
-        Assert.Equal(12, rows.Count);
+        Assert.Equal(15, rows.Count);
         Assert.All(rows, row => Assert.Equal(0, row.GetProperty("errors").GetInt64()));
+        Assert.All(rows, row => Assert.True(row.GetProperty("cpu_us_per_request").GetDouble() > 0 && row.GetProperty("requests").GetInt64() > 0));
+        Assert.NotEmpty(json.RootElement.GetProperty("phases").EnumerateArray());
         Assert.StartsWith("<svg", await File.ReadAllTextAsync(options.ChartPath!), StringComparison.Ordinal);
 
         Assert.True(stopwatch.Elapsed < Budget, $"took {stopwatch.Elapsed.TotalSeconds:0.0} s\n{text}");

@@ -11,17 +11,17 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var quick = new Option<bool>("--quick") { Description = "2 rounds of 1.5 s per cell instead of 5 × 3 s (under 3 minutes)." };
+        var quick = new Option<bool>("--quick") { Description = "2 rounds of 1.5 s per cell instead of 5 × 3 s (under 3 minutes instead of about 7)." };
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file." };
         var chart = new Option<string?>("--chart") { Description = "Write the chart (SVG) to this file; default /tmp/dts-bench/bench-<time>.svg." };
         var modes = new Option<string?>("--modes") { Description = "Comma-separated subset of direct,repair,splice,yarp,nginx." };
-        var workloads = new Option<string?>("--workloads") { Description = "Comma-separated subset of w1,w2,w3,w4." };
+        var workloads = new Option<string?>("--workloads") { Description = "Comma-separated subset of w0,w1,w2,w3,w4." };
         var rounds = new Option<int?>("--rounds") { Description = "Rounds (overrides the preset)." };
         var seconds = new Option<double?>("--seconds") { Description = "Seconds per cell and round (overrides the preset)." };
         var noReadme = new Option<bool>("--no-readme") { Description = "Do not write the results into README.md's '## Measured results' section." };
 
-        var bench = new Command("bench", "Measure direct, repair, splice, yarp and nginx side by side (w1 new connection per 1 KiB request, w2 keep-alive, "
-            + "w3 64 MiB downloads, w4 8 MiB uploads), print a Markdown report with ratios to direct and the targets, write JSON/chart/README. "
+        var bench = new Command("bench", "Measure direct, repair, splice, yarp and nginx side by side (w0 one connection at a time, time to first byte; w1 new connection per 1 KiB request; w2 keep-alive; "
+            + "w3 64 MiB downloads; w4 8 MiB uploads), print a Markdown report with ratios to direct and the targets, write JSON/chart/README. "
             + "Ends with 'dts-bench: …'; exit code 1 on any error (Splice's errors only mark it missing).")
         {
             quick, json, chart, modes, workloads, rounds, seconds, noReadme,
