@@ -35,6 +35,10 @@ internal static partial class Interop
         internal const ushort NFT_MSG_NEWSETELEM = 12;
         internal const ushort NFT_MSG_DELSETELEM = 14;
 
+        /// <summary>Linux ≥ 6.3 (Debian 12's linux-libc-dev 6.1 predates it; the probe checks it as the place it takes
+        /// in the enum, NFT_MSG_DELFLOWTABLE + 6).</summary>
+        internal const ushort NFT_MSG_DESTROYSETELEM = 30;
+
         // enum nft_list_attributes
         internal const ushort NFTA_LIST_ELEM = 1;
 

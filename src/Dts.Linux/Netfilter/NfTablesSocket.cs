@@ -7,8 +7,8 @@ namespace Dts.Linux.Netfilter;
 /// One persistent NETLINK_NETFILTER socket that changes nf_tables set elements with messages Dts.Linux builds itself
 /// (include/uapi/linux/netfilter/nfnetlink.h, include/uapi/linux/netfilter/nf_tables.h), instead of libnftables'
 /// text commands, which parse and fetch the kernel's cache on every call (README-netlink.md). Each
-/// <see cref="Apply"/> is one transaction: NFNL_MSG_BATCH_BEGIN, one NFT_MSG_NEWSETELEM or NFT_MSG_DELSETELEM per
-/// command, NFNL_MSG_BATCH_END, in one send; it returns once the kernel has answered, so the elements are in place
+/// <see cref="Apply"/> is one transaction: NFNL_MSG_BATCH_BEGIN, one NFT_MSG_NEWSETELEM, NFT_MSG_DELSETELEM or
+/// NFT_MSG_DESTROYSETELEM per command, NFNL_MSG_BATCH_END, in one send; it returns once the kernel has answered, so the elements are in place
 /// (or the whole batch was rolled back). Thread-safe: one lock serialises the socket and its two reusable buffers.
 /// The socket belongs to the network namespace of the thread that constructs the instance.
 /// </summary>
@@ -22,6 +22,13 @@ internal sealed unsafe class NfTablesSocket : IDisposable
 
     private const int BufferBytes = 4096;
     private const int ErrorOffset = NfNetlinkWriter.NlmsgHeaderLength; // struct nlmsgerr follows the header
+
+    /// <summary>
+    /// True when the running kernel is Linux 6.3 or later, which has NFT_MSG_DESTROYSETELEM (a delete that does not
+    /// fail for a missing element). Kernels that backported it (some enterprise 5.14 kernels) read as false and take
+    /// the portable path; an older kernel answers the message type with EINVAL.
+    /// </summary>
+    internal static bool KernelHasDestroySetElement { get; } = Environment.OSVersion.Version >= new Version(6, 3);
 
     private readonly Lock _lock = new();
     private readonly SafeFdHandle _socket;
@@ -106,7 +113,7 @@ internal sealed unsafe class NfTablesSocket : IDisposable
 
     /// <summary>
     /// Writes the batch: NFNL_MSG_BATCH_BEGIN (seq <paramref name="begin"/>), one set-element message per command
-    /// (seq begin + 1 …), NFNL_MSG_BATCH_END. Only the last command asks for an ACK (NLM_F_ACK): the kernel
+    /// (NFT_MSG_NEWSETELEM, NFT_MSG_DELSETELEM or NFT_MSG_DESTROYSETELEM; seq begin + 1 …), NFNL_MSG_BATCH_END. Only the last command asks for an ACK (NLM_F_ACK): the kernel
     /// (net/netfilter/nfnetlink.c, nfnetlink_rcv_batch) reports every failing message whatever its flags, and delivers
     /// those reports in message order after the batch, so the last command's answer closes every transaction that got
     /// as far as its messages; a batch refused as a whole (EPERM, a failed commit) is answered on the begin message.
@@ -120,19 +127,26 @@ internal sealed unsafe class NfTablesSocket : IDisposable
         for (int i = 0; i < commands.Length; i++)
         {
             SetElementCommand command = commands[i];
-            ushort flags = command.IsDelete ? NLM_F_REQUEST : (ushort)(NLM_F_REQUEST | NLM_F_CREATE);
+            bool add = command.Operation == SetElementOperation.Add;
+            ushort flags = add ? (ushort)(NLM_F_REQUEST | NLM_F_CREATE) : NLM_F_REQUEST;
             if (i == commands.Length - 1)
             {
                 flags |= NLM_F_ACK;
             }
 
-            ushort type = (ushort)(NFNL_SUBSYS_NFTABLES << 8 | (command.IsDelete ? NFT_MSG_DELSETELEM : NFT_MSG_NEWSETELEM));
+            ushort operation = command.Operation switch
+            {
+                SetElementOperation.Add => NFT_MSG_NEWSETELEM,
+                SetElementOperation.Delete => NFT_MSG_DELSETELEM,
+                _ => NFT_MSG_DESTROYSETELEM,
+            };
+            ushort type = (ushort)(NFNL_SUBSYS_NFTABLES << 8 | operation);
             int message = w.BeginMessage(type, flags, seq++, NFPROTO_INET, 0);
             w.Put(NFTA_SET_ELEM_LIST_TABLE, table);
             w.Put(NFTA_SET_ELEM_LIST_SET, command.Set);
             int elements = w.BeginNested(NFTA_SET_ELEM_LIST_ELEMENTS);
             int element = w.BeginNested(NFTA_LIST_ELEM);
-            if (!command.IsDelete)
+            if (add)
             {
                 w.PutBigEndian64(NFTA_SET_ELEM_TIMEOUT, command.TimeoutMilliseconds);
             }

@@ -28,6 +28,7 @@ public sealed partial class NftFlowTable : IDisposable
 {
     private readonly NftContext _nft;
     private readonly NfTablesSocket _netlink;
+    private readonly bool _destroySetElements;
     private readonly byte[] _tableName;
     private readonly ulong _idleTimeoutMilliseconds;
     private readonly string _idleTimeout;
@@ -43,6 +44,15 @@ public sealed partial class NftFlowTable : IDisposable
     /// <exception cref="NftException">libnftables could not create a context.</exception>
     /// <exception cref="LinuxSocketException">The NETLINK_NETFILTER socket could not be opened.</exception>
     public NftFlowTable(NftFlowTableOptions options)
+        : this(options, NfTablesSocket.KernelHasDestroySetElement)
+    {
+    }
+
+    /// <summary>
+    /// Like the public constructor; <paramref name="destroySetElements"/> says whether removals use
+    /// NFT_MSG_DESTROYSETELEM (Linux ≥ 6.3) or the portable add-then-delete (tests run both on any kernel).
+    /// </summary>
+    internal NftFlowTable(NftFlowTableOptions options, bool destroySetElements)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Vip.AddressFamily != AddressFamily.InterNetwork)
@@ -70,6 +80,7 @@ public sealed partial class NftFlowTable : IDisposable
         _handshakeTimeout = Milliseconds(options.HandshakeTimeout);
         _idleTimeoutMilliseconds = (ulong)options.FlowIdleTimeout.TotalMilliseconds;
         _tableName = SetElementCommand.NulTerminated(options.TableName);
+        _destroySetElements = destroySetElements;
         _nft = new NftContext();
         try
         {

@@ -53,6 +53,28 @@ public sealed class NfTablesSocketTests
     }
 
     [Fact]
+    public void WriteBatch_Destroy_IsTheDeleteWithTheDestroyType()
+    {
+        string expected = "14000000 1000 0100 03000000 00000000 00 00 000a"
+            // NFT_MSG_DESTROYSETELEM (0x0a1e), NLM_F_REQUEST (not the last command), seq 4
+            + "44000000 1e0a 0100 04000000 00000000 01 00 0000" + Table + HandedOut + "1800 0380 1400 0180" + KeyAttribute
+            // the same for closed, NLM_F_REQUEST | NLM_F_ACK, seq 5
+            + "40000000 1e0a 0500 05000000 00000000 01 00 0000" + Table + "0b00 0200 636c6f73656400 00" + "1800 0380 1400 0180" + KeyAttribute
+            + "14000000 1100 0100 06000000 00000000 00 00 000a";
+
+        Assert.Equal(Hex(expected), Write(3, SetElementCommand.Destroy(Set("handed_out")), SetElementCommand.Destroy(Set("closed"))));
+    }
+
+    [Fact]
+    public void KernelHasDestroySetElement_FollowsUnameRelease()
+    {
+        string[] release = Infrastructure.Shell.Run("uname", "-r").Trim().Split('.', '-');
+        var version = new Version(int.Parse(release[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(release[1], System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(version >= new Version(6, 3), NfTablesSocket.KernelHasDestroySetElement);
+    }
+
+    [Fact]
     public void WriteKey_Ipv4MappedClient_IsAddressPortAndTwoZeroBytes()
     {
         var mapped = new FlowKey(new IPEndPoint(IPAddress.Parse("::ffff:10.1.2.3"), 443), Flow.Local);

@@ -55,9 +55,25 @@ public sealed partial class NftFlowTableNetlinkTests(ITestOutputHelper output) :
     }
 
     [RootFact]
-    public void RemoveHandedOut_RemovesFromHandedOutAndClosed_MissingIsNoError()
+    public void RemoveHandedOut_AddThenDelete_RemovesFromHandedOutAndClosed_MissingIsNoError() =>
+        RemoveHandedOut_RemovesFromHandedOutAndClosed_MissingIsNoError(destroy: false);
+
+    /// <summary>NFT_MSG_DESTROYSETELEM, which this machine kind's kernel (6.18) has; an older kernel takes the other path.</summary>
+    [RootFact]
+    public void RemoveHandedOut_Destroy_RemovesFromHandedOutAndClosed_MissingIsNoError()
     {
-        (NetworkNamespace ns, NftFlowTable table) = Installed();
+        if (!NfTablesSocket.KernelHasDestroySetElement)
+        {
+            output.WriteLine($"Kernel {Environment.OSVersion.Version} < 6.3: no NFT_MSG_DESTROYSETELEM; the flow table uses add-then-delete.");
+            return;
+        }
+
+        RemoveHandedOut_RemovesFromHandedOutAndClosed_MissingIsNoError(destroy: true);
+    }
+
+    private void RemoveHandedOut_RemovesFromHandedOutAndClosed_MissingIsNoError(bool destroy)
+    {
+        (NetworkNamespace ns, NftFlowTable table) = Installed(destroy: destroy);
         using (table)
         {
             table.AddHandedOut(Flow(40300));
@@ -122,19 +138,54 @@ public sealed partial class NftFlowTableNetlinkTests(ITestOutputHelper output) :
         NetworkNamespace ns = _namespaces.Add("nl");
         using NftFlowTable table = ns.Run(() => new NftFlowTable(Options()));
 
+        using NftFlowTable addThenDelete = ns.Run(() => new NftFlowTable(Options(), destroySetElements: false));
+
         NftException add = Assert.Throws<NftException>(() => table.AddHandedOut(Flow(40500)));
-        NftException remove = Assert.Throws<NftException>(() => table.RemoveHandedOut(Flow(40500)));
+        NftException remove = Assert.Throws<NftException>(() => addThenDelete.RemoveHandedOut(Flow(40500)));
 
         Assert.Contains("No such file or directory (ENOENT, errno 2)", add.Error);
         Assert.Contains($"add element inet {_tableName} handed_out {{ {ClientAddress} . 40500 timeout 120000ms }}", add.Command);
         Assert.Contains("ENOENT", remove.Error);
         Assert.Contains($"delete element inet {_tableName} closed {{ {ClientAddress} . 40500 }}", remove.Command);
+        if (NfTablesSocket.KernelHasDestroySetElement)
+        {
+            // Destroy forgives a missing element, not a missing table.
+            using NftFlowTable destroy = ns.Run(() => new NftFlowTable(Options(), destroySetElements: true));
+            NftException destroyed = Assert.Throws<NftException>(() => destroy.RemoveHandedOut(Flow(40500)));
+            Assert.Contains("ENOENT", destroyed.Error);
+            Assert.Contains($"destroy element inet {_tableName} handed_out {{ {ClientAddress} . 40500 }}", destroyed.Command);
+        }
 
         // The socket is usable after a refused transaction: no answer of the failed ones is taken for a later one's.
         table.Install();
         table.AddHandedOut(Flow(40500));
         Assert.Equal([40500], Ports(ListSet(ns, "handed_out")));
         Assert.Throws<InvalidOperationException>(() => table.AddSpliced(Flow(40500)));
+    }
+
+    [RootFact]
+    public void AddAndRemove_AfterWarmUp_AllocateNothing()
+    {
+        (NetworkNamespace ns, NftFlowTable table) = Installed();
+        using (table)
+        {
+            FlowKey flow = Flow(40600);
+            for (int i = 0; i < 100; i++)
+            {
+                table.AddHandedOut(flow);
+                table.RemoveHandedOut(flow);
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+            {
+                table.AddHandedOut(flow);
+                table.RemoveHandedOut(flow);
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Empty(Ports(ListSet(ns, "handed_out")));
+        }
     }
 
     /// <summary>
@@ -144,8 +195,9 @@ public sealed partial class NftFlowTableNetlinkTests(ITestOutputHelper output) :
     [RootFact]
     public void SetElementUpdates_LibnftablesVsNetlink_LatencyIsPrinted()
     {
-        (NetworkNamespace ns, NftFlowTable table) = Installed();
+        (NetworkNamespace ns, NftFlowTable table) = Installed(destroy: false);
         using (table)
+        using (NftFlowTable destroyTable = ns.Run(() => new NftFlowTable(Options(), destroySetElements: true)))
         using (NftContext nft = ns.Run(() => new NftContext()))
         {
             const int Count = 1000;
@@ -162,6 +214,12 @@ public sealed partial class NftFlowTableNetlinkTests(ITestOutputHelper output) :
             lines.AppendLine(Measure("libnftables RemoveHandedOut", Count, i => TextRemove(10000 + i)));
             lines.AppendLine(Measure("netlink     AddHandedOut   ", Count, i => table.AddHandedOut(Flow(30000 + i))));
             lines.AppendLine(Measure("netlink     RemoveHandedOut", Count, i => table.RemoveHandedOut(Flow(30000 + i))));
+            if (NfTablesSocket.KernelHasDestroySetElement)
+            {
+                lines.AppendLine(Measure("netlink     AddHandedOut (table that destroys)", Count, i => destroyTable.AddHandedOut(Flow(30000 + i))));
+                lines.AppendLine(Measure("netlink     RemoveHandedOut (destroy)", Count, i => destroyTable.RemoveHandedOut(Flow(30000 + i))));
+            }
+
             output.WriteLine(lines.ToString());
             Console.WriteLine(lines.ToString());
             Assert.Empty(Ports(ListSet(ns, "handed_out")));
@@ -187,10 +245,11 @@ public sealed partial class NftFlowTableNetlinkTests(ITestOutputHelper output) :
             $"{what}: {count} calls, mean {mean:F1} us, median {samples[count / 2]:F1} us, p90 {samples[count * 9 / 10]:F1} us, p99 {samples[count * 99 / 100]:F1} us, max {samples[^1]:F0} us");
     }
 
-    private (NetworkNamespace Ns, NftFlowTable Table) Installed(TimeSpan? idle = null, uint? spliceMark = null)
+    /// <summary>A fresh namespace with the table installed; <paramref name="destroy"/> picks the removal path (null: the kernel's).</summary>
+    private (NetworkNamespace Ns, NftFlowTable Table) Installed(TimeSpan? idle = null, uint? spliceMark = null, bool? destroy = null)
     {
         NetworkNamespace ns = _namespaces.Add("nl");
-        NftFlowTable table = ns.Run(() => new NftFlowTable(Options(idle, spliceMark)));
+        NftFlowTable table = ns.Run(() => destroy is bool d ? new NftFlowTable(Options(idle, spliceMark), d) : new NftFlowTable(Options(idle, spliceMark)));
         table.Install();
         return (ns, table);
     }
