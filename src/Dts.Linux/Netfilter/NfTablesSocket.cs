@@ -188,35 +188,55 @@ internal sealed unsafe class NfTablesSocket : IDisposable
                     return errno == Interop.Libc.EAGAIN ? Interop.Libc.ETIMEDOUT : errno;
                 }
 
-                var data = new ReadOnlySpan<byte>(p, (int)n);
-                while (data.Length >= NfNetlinkWriter.NlmsgHeaderLength)
+                if (ReadAnswers(new ReadOnlySpan<byte>(p, (int)n), begin, last, ref error))
                 {
-                    nlmsghdr header = MemoryMarshal.Read<nlmsghdr>(data);
-                    if (header.nlmsg_len < NfNetlinkWriter.NlmsgHeaderLength || header.nlmsg_len > data.Length)
-                    {
-                        break;
-                    }
-
-                    uint seq = header.nlmsg_seq;
-                    if (header.nlmsg_type == NLMSG_ERROR && seq - begin <= last - begin && header.nlmsg_len >= ErrorOffset + sizeof(int))
-                    {
-                        int e = -MemoryMarshal.Read<int>(data[ErrorOffset..]);
-                        if (error == 0)
-                        {
-                            error = e;
-                        }
-
-                        if (seq == last || (seq == begin && e != 0))
-                        {
-                            return error;
-                        }
-                    }
-
-                    int step = NfNetlinkWriter.Align((int)header.nlmsg_len);
-                    data = step < data.Length ? data[step..] : default;
+                    return error;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Reads the netlink messages of one received datagram: NLMSG_ERROR answers (struct nlmsgerr: a negative errno, or
+    /// 0 for an ACK) whose seq lies in [<paramref name="begin"/>, <paramref name="last"/>] count, anything else is
+    /// skipped.
+    /// </summary>
+    /// <param name="datagram">What one recv returned.</param>
+    /// <param name="begin">The batch begin message's seq.</param>
+    /// <param name="last">The last command's seq (the one that asked for an ACK).</param>
+    /// <param name="error">The first errno reported for the batch (positive), 0 while none was.</param>
+    /// <returns>True when the batch is answered: the last command's answer, or an error on the begin message.</returns>
+    internal static bool ReadAnswers(ReadOnlySpan<byte> datagram, uint begin, uint last, ref int error)
+    {
+        ReadOnlySpan<byte> data = datagram;
+        while (data.Length >= NfNetlinkWriter.NlmsgHeaderLength)
+        {
+            nlmsghdr header = MemoryMarshal.Read<nlmsghdr>(data);
+            if (header.nlmsg_len < NfNetlinkWriter.NlmsgHeaderLength || header.nlmsg_len > data.Length)
+            {
+                return false;
+            }
+
+            uint seq = header.nlmsg_seq;
+            if (header.nlmsg_type == NLMSG_ERROR && seq - begin <= last - begin && header.nlmsg_len >= ErrorOffset + sizeof(int))
+            {
+                int e = -MemoryMarshal.Read<int>(data[ErrorOffset..]);
+                if (error == 0)
+                {
+                    error = e;
+                }
+
+                if (seq == last || (seq == begin && e != 0))
+                {
+                    return true;
+                }
+            }
+
+            int step = NfNetlinkWriter.Align((int)header.nlmsg_len);
+            data = step < data.Length ? data[step..] : default;
+        }
+
+        return false;
     }
 
     /// <summary>Closes the socket; a later <see cref="Apply"/> throws <see cref="ObjectDisposedException"/>.</summary>

@@ -88,6 +88,53 @@ public sealed class NfTablesSocketTests
         Assert.Throws<ArgumentException>(() => NftFlowTable.WriteKey(v6, new byte[NftFlowTable.KeyLength]));
     }
 
+    [Fact]
+    public void ReadAnswers_SkipsLeftoversOfEarlierBatches_EndsAtTheLastCommandsAck()
+    {
+        int error = 0;
+        // An ENOENT for seq 9 and an ACK for seq 12 (an earlier batch's), then this batch's (20..23) error on 21.
+        Assert.False(NfTablesSocket.ReadAnswers(Answers((9, -2), (12, 0), (21, -2)), 20, 23, ref error));
+        Assert.Equal(2, error);
+        Assert.False(NfTablesSocket.ReadAnswers(Answers((22, -2)), 20, 23, ref error));
+        Assert.True(NfTablesSocket.ReadAnswers(Answers((23, -2)), 20, 23, ref error));
+        Assert.Equal(2, error); // the first error of the batch
+
+        int ok = 0;
+        Assert.True(NfTablesSocket.ReadAnswers(Answers((23, 0), (24, -1)), 20, 23, ref ok));
+        Assert.Equal(0, ok);
+    }
+
+    [Fact]
+    public void ReadAnswers_ErrorOnTheBeginMessage_EndsTheWait()
+    {
+        int error = 0;
+        Assert.True(NfTablesSocket.ReadAnswers(Answers((20, -1)), 20, 23, ref error)); // EPERM: the batch as a whole
+        Assert.Equal(1, error);
+
+        int wrapped = 0; // seq wraps inside the batch
+        Assert.False(NfTablesSocket.ReadAnswers(Answers((uint.MaxValue - 1, 0)), uint.MaxValue, 1, ref wrapped));
+        Assert.True(NfTablesSocket.ReadAnswers(Answers((1, -17)), uint.MaxValue, 1, ref wrapped));
+        Assert.Equal(17, wrapped);
+    }
+
+    /// <summary>NLMSG_ERROR messages as the kernel sends them with NETLINK_CAP_ACK: nlmsghdr, error, the request's nlmsghdr.</summary>
+    private static byte[] Answers(params (uint Seq, int Error)[] answers)
+    {
+        var bytes = new List<byte>();
+        foreach ((uint seq, int error) in answers)
+        {
+            bytes.AddRange(BitConverter.GetBytes(36u));
+            bytes.AddRange(BitConverter.GetBytes((ushort)2)); // NLMSG_ERROR
+            bytes.AddRange(BitConverter.GetBytes((ushort)0x100)); // NLM_F_CAPPED
+            bytes.AddRange(BitConverter.GetBytes(seq));
+            bytes.AddRange(BitConverter.GetBytes(4242u));
+            bytes.AddRange(BitConverter.GetBytes(error));
+            bytes.AddRange(new byte[16]);
+        }
+
+        return bytes.ToArray();
+    }
+
     private static byte[] Write(uint begin, params SetElementCommand[] commands)
     {
         Span<byte> key = stackalloc byte[NftFlowTable.KeyLength];

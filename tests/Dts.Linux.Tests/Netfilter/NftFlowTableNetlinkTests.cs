@@ -106,9 +106,14 @@ public sealed partial class NftFlowTableNetlinkTests(ITestOutputHelper output) :
     }
 
     [RootFact]
-    public void AddAndRemove_FromManyThreads_KeepsExactlyTheElementsLeft()
+    public void AddAndRemove_FromManyThreads_KeepsExactlyTheElementsLeft() => Hammer(destroy: null);
+
+    [RootFact]
+    public void AddAndRemove_FromManyThreads_AddThenDelete_KeepsExactlyTheElementsLeft() => Hammer(destroy: false);
+
+    private void Hammer(bool? destroy)
     {
-        (NetworkNamespace ns, NftFlowTable table) = Installed();
+        (NetworkNamespace ns, NftFlowTable table) = Installed(destroy: destroy);
         using (table)
         {
             const int Threads = 8, PerThread = 250;
