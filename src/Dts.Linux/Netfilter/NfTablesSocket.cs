@@ -37,7 +37,8 @@ internal sealed unsafe class NfTablesSocket : IDisposable
     private uint _seq = 1;
 
     /// <summary>Opens and binds the socket in the calling thread's network namespace.</summary>
-    /// <exception cref="LinuxSocketException">socket, bind or setsockopt failed (e.g. EPERM without CAP_NET_ADMIN is only reported by <see cref="Apply"/>).</exception>
+    /// <exception cref="LinuxSocketException">socket, bind or setsockopt failed. (A missing CAP_NET_ADMIN does not fail
+    /// here: the kernel answers each transaction with EPERM.)</exception>
     internal NfTablesSocket()
     {
         int fd = Interop.Libc.socket(Interop.Libc.AF_NETLINK, Interop.Libc.SOCK_RAW | Interop.Libc.SOCK_CLOEXEC, NETLINK_NETFILTER);

@@ -9,7 +9,8 @@ namespace Dts.Linux.Netfilter;
 /// This node's flow-ownership filter (ARCHITECTURE.md §4b, §8) kept in nftables: the ruleset through libnftables
 /// (never the nft program), the per-handover set-element updates (<see cref="AddHandedOut"/>,
 /// <see cref="RemoveHandedOut"/>, <see cref="AddSpliced"/>) as nf_tables netlink batches Dts.Linux builds itself
-/// (<see cref="NfTablesSocket"/>, README-netlink.md), an order of magnitude faster. Only the opening of a connection is judged by the bucket table: a SYN is answered when its bucket
+/// (<c>NfTablesSocket</c>, README-netlink.md), an order of magnitude faster.
+/// Only the opening of a connection is judged by the bucket table: a SYN is answered when its bucket
 /// (<c>jhash ip saddr . tcp sport mod B</c>) is one of this node's (<see cref="SetBuckets"/>) and a listener is
 /// there to take it; every later segment is accepted by the node that holds a socket for the flow (nft
 /// <c>socket wildcard 0</c>: an established or TCP_REPAIR-restored socket, not the wildcard listener), plus the
