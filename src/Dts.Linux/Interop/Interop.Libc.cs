@@ -13,10 +13,12 @@ internal static partial class Interop
         internal const int EAGAIN = 11;
         internal const int EINVAL = 22;
         internal const int ENOBUFS = 105;
+        internal const int ETIMEDOUT = 110;
 
         // <bits/socket.h>, <asm-generic/socket.h>
         internal const int AF_INET = 2;
         internal const int AF_INET6 = 10;
+        internal const int AF_NETLINK = 16;
         internal const int SOCK_STREAM = 1;
         internal const int SOCK_RAW = 3;
         internal const int SOCK_CLOEXEC = 0x80000;
@@ -25,6 +27,7 @@ internal static partial class Interop
         internal const int IPPROTO_IPV6 = 41;
         internal const int IPPROTO_RAW = 255;
         internal const int SOL_SOCKET = 1;
+        internal const int SOL_NETLINK = 270;
         internal const int SO_REUSEADDR = 2;
         internal const int SO_SNDBUF = 7;
         internal const int SO_RCVBUF = 8;

@@ -9,27 +9,6 @@ namespace Dts.Linux.Netfilter;
 
 public sealed partial class NftFlowTable
 {
-    private void AddElement(string set, FlowKey flow) =>
-        _nft.Run($"add element inet {Options.TableName} {set} {{ {Key(flow)} timeout {_idleTimeout} }}");
-
-    /// <summary>
-    /// Removes <paramref name="flow"/> from every set of <paramref name="sets"/> in one transaction, whether it is
-    /// there or not. nftables &lt; 1.0.7 has no "destroy element", and a delete of a missing element fails the batch
-    /// through the kernel's abort path, which waits for an RCU grace period (~10–20 ms): so each delete follows an
-    /// add (a no-op when the element exists), and the batch never fails for a missing element.
-    /// </summary>
-    private void RemoveElements(FlowKey flow, params ReadOnlySpan<string> sets)
-    {
-        string key = Key(flow);
-        var b = new StringBuilder();
-        foreach (string set in sets)
-        {
-            b.Append(CultureInfo.InvariantCulture, $"add element inet {Options.TableName} {set} {{ {key} timeout 1s }}\n");
-            b.Append(CultureInfo.InvariantCulture, $"delete element inet {Options.TableName} {set} {{ {key} }}\n");
-        }
-        _nft.Run(b.ToString());
-    }
-
     private bool ContainsElement(string set, FlowKey flow)
     {
         string command = $"get element inet {Options.TableName} {set} {{ {Key(flow)} }}";

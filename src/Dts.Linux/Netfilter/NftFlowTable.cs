@@ -6,8 +6,11 @@ using Dts.Core.Tcp;
 namespace Dts.Linux.Netfilter;
 
 /// <summary>
-/// This node's flow-ownership filter (ARCHITECTURE.md §4b, §8) kept in nftables through libnftables (never the
-/// nft program). Only the opening of a connection is judged by the bucket table: a SYN is answered when its bucket
+/// This node's flow-ownership filter (ARCHITECTURE.md §4b, §8) kept in nftables: the ruleset through libnftables
+/// (never the nft program), the per-handover set-element updates (<see cref="AddHandedOut"/>,
+/// <see cref="RemoveHandedOut"/>, <see cref="AddSpliced"/>) as nf_tables netlink batches Dts.Linux builds itself
+/// (<c>NfTablesSocket</c>, README-netlink.md), an order of magnitude faster.
+/// Only the opening of a connection is judged by the bucket table: a SYN is answered when its bucket
 /// (<c>jhash ip saddr . tcp sport mod B</c>) is one of this node's (<see cref="SetBuckets"/>) and a listener is
 /// there to take it; every later segment is accepted by the node that holds a socket for the flow (nft
 /// <c>socket wildcard 0</c>: an established or TCP_REPAIR-restored socket, not the wildcard listener), plus the
@@ -18,12 +21,17 @@ namespace Dts.Linux.Netfilter;
 /// <c>socket</c>); the client's FIN or RST moves the flow to <c>closed</c>, whose non-SYN segments stay dropped while
 /// a SYN on the reused port is a new connection again. An ARP table answers for the VIP with its multicast MAC.
 /// Thread-safe.
-/// The netlink socket is opened in the constructor, so construct it on a thread inside the node's network
-/// namespace (e.g. <see cref="Namespaces.NetworkNamespace.Run{T}(Func{T})"/>); calls can then come from any thread.
+/// The libnftables context and the netlink socket are opened in the constructor, so construct it on a thread inside
+/// the node's network namespace (e.g. <see cref="Namespaces.NetworkNamespace.Run{T}(Func{T})"/>); calls can then come
+/// from any thread.
 /// </summary>
 public sealed partial class NftFlowTable : IDisposable
 {
     private readonly NftContext _nft;
+    private readonly NfTablesSocket _netlink;
+    private readonly bool _destroySetElements;
+    private readonly byte[] _tableName;
+    private readonly ulong _idleTimeoutMilliseconds;
     private readonly string _idleTimeout;
     private readonly string _handshakeTimeout;
     private readonly Lock _bucketsLock = new();
@@ -32,10 +40,20 @@ public sealed partial class NftFlowTable : IDisposable
     /// <summary>The most buckets a table may have.</summary>
     public const int MaxBuckets = 65536;
 
-    /// <summary>Creates the libnftables context; nothing is installed until <see cref="Install"/>.</summary>
+    /// <summary>Creates the libnftables context and the netlink socket; nothing is installed until <see cref="Install"/>.</summary>
     /// <exception cref="ArgumentException">The VIP is not IPv4, B is out of 1–65536, a timeout is under 1 ms or the table name is not an identifier.</exception>
     /// <exception cref="NftException">libnftables could not create a context.</exception>
+    /// <exception cref="LinuxSocketException">The NETLINK_NETFILTER socket could not be opened.</exception>
     public NftFlowTable(NftFlowTableOptions options)
+        : this(options, NfTablesSocket.KernelHasDestroySetElement)
+    {
+    }
+
+    /// <summary>
+    /// Like the public constructor; <paramref name="destroySetElements"/> says whether removals use
+    /// NFT_MSG_DESTROYSETELEM (Linux ≥ 6.3) or the portable add-then-delete (tests run both on any kernel).
+    /// </summary>
+    internal NftFlowTable(NftFlowTableOptions options, bool destroySetElements)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Vip.AddressFamily != AddressFamily.InterNetwork)
@@ -61,7 +79,19 @@ public sealed partial class NftFlowTable : IDisposable
         Options = options;
         _idleTimeout = Milliseconds(options.FlowIdleTimeout);
         _handshakeTimeout = Milliseconds(options.HandshakeTimeout);
+        _idleTimeoutMilliseconds = (ulong)options.FlowIdleTimeout.TotalMilliseconds;
+        _tableName = SetElementCommand.NulTerminated(options.TableName);
+        _destroySetElements = destroySetElements;
         _nft = new NftContext();
+        try
+        {
+            _netlink = new NfTablesSocket();
+        }
+        catch
+        {
+            _nft.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The options the table was built with.</summary>
@@ -119,27 +149,34 @@ public sealed partial class NftFlowTable : IDisposable
     /// <summary>The buckets last set with <see cref="SetBuckets"/>, ascending.</summary>
     public IReadOnlyList<int> Buckets => _buckets;
 
-    /// <summary>Marks <paramref name="flow"/> as handed to another node: its packets are dropped both ways.</summary>
-    /// <exception cref="NftException">libnftables rejected the command (e.g. the table is not installed).</exception>
-    public void AddHandedOut(FlowKey flow) => AddElement("handed_out", flow);
+    /// <summary>
+    /// Marks <paramref name="flow"/> as handed to another node: its packets are dropped both ways. Adds it to
+    /// handed_out with the idle timeout (one netlink transaction); returns once the element is in place. Adding a
+    /// flow that is there already is not an error.
+    /// </summary>
+    /// <exception cref="ArgumentException">The flow is not IPv4.</exception>
+    /// <exception cref="NftException">The kernel refused the transaction (e.g. ENOENT: the table is not installed); carries the errno's text.</exception>
+    public void AddHandedOut(FlowKey flow) => AddElement(HandedOutSet, flow);
 
-    /// <summary>Removes <paramref name="flow"/> from handed_out and closed (the origin keeps the flow after all); a missing element is not an error.</summary>
-    /// <exception cref="NftException">libnftables rejected the command (e.g. the table is not installed).</exception>
-    public void RemoveHandedOut(FlowKey flow)
-    {
-        RemoveElements(flow, "handed_out", "closed");
-    }
+    /// <summary>
+    /// Removes <paramref name="flow"/> from handed_out and closed (the origin keeps the flow after all) in one
+    /// transaction; a missing element is not an error.
+    /// </summary>
+    /// <exception cref="ArgumentException">The flow is not IPv4.</exception>
+    /// <exception cref="NftException">The kernel refused the transaction (e.g. ENOENT: the table is not installed); carries the errno's text.</exception>
+    public void RemoveHandedOut(FlowKey flow) => RemoveElements(flow, HandedOutSet, ClosedSet);
 
-    /// <summary>Adds the flow to <c>spliced</c>: its packets are marked for the Splice NFQUEUE from now on.</summary>
+    /// <summary>Adds the flow to <c>spliced</c> with the idle timeout: its packets are marked for the Splice NFQUEUE from now on.</summary>
     /// <exception cref="InvalidOperationException">The table was built without <see cref="NftFlowTableOptions.SpliceMark"/>.</exception>
-    /// <exception cref="NftException">libnftables refused the command.</exception>
+    /// <exception cref="ArgumentException">The flow is not IPv4.</exception>
+    /// <exception cref="NftException">The kernel refused the transaction; carries the errno's text.</exception>
     public void AddSpliced(FlowKey flow)
     {
         if (Options.SpliceMark is null)
         {
             throw new InvalidOperationException("This flow table has no Splice rules (SpliceMark is not set).");
         }
-        AddElement("spliced", flow);
+        AddElement(SplicedSet, flow);
     }
 
     /// <summary>True when handed_out holds <paramref name="flow"/> (<c>get element</c>).</summary>
@@ -150,8 +187,12 @@ public sealed partial class NftFlowTable : IDisposable
     /// <exception cref="NftException">libnftables rejected the command.</exception>
     public bool ContainsClosed(FlowKey flow) => ContainsElement("closed", flow);
 
-    /// <summary>Frees the libnftables context; the installed tables stay.</summary>
-    public void Dispose() => _nft.Dispose();
+    /// <summary>Closes the netlink socket and frees the libnftables context; the installed tables stay.</summary>
+    public void Dispose()
+    {
+        _netlink.Dispose();
+        _nft.Dispose();
+    }
 
     /// <summary>Lists the inet table (for diagnostics and tests).</summary>
     internal string ListTable() => _nft.Run($"list table inet {Options.TableName}");

@@ -9,8 +9,8 @@ using Dts.Linux.Tcp;
 namespace Dts.Linux.Tests.Interop;
 
 /// <summary>
-/// Compiles a C probe against this machine's headers (gcc, linux/tcp.h, linux/netfilter/nfnetlink_queue.h, glibc)
-/// and compares every constant in Interop.Libc and Interop.NetfilterQueue and every struct layout Dts.Linux relies on (the Tmds.LibC ConstantsTests idea).
+/// Compiles a C probe against this machine's headers (gcc, linux/tcp.h, linux/netfilter/nfnetlink_queue.h,
+/// linux/netfilter/nf_tables.h, glibc) and compares every constant in Interop.Libc, Interop.NetfilterQueue and Interop.NfNetlink and every struct layout Dts.Linux relies on (the Tmds.LibC ConstantsTests idea).
 /// </summary>
 public sealed class KernelHeaderTests
 {
@@ -19,6 +19,7 @@ public sealed class KernelHeaderTests
     [Theory]
     [InlineData(typeof(global::Interop.Libc))]
     [InlineData(typeof(global::Interop.NetfilterQueue))]
+    [InlineData(typeof(global::Interop.NfNetlink))]
     public void Constants_MatchHeaders_AllOfThem(Type interop)
     {
         FieldInfo[] constants = interop
@@ -61,6 +62,17 @@ public sealed class KernelHeaderTests
         Assert.Equal(p["sizeof(sockaddr_in)"], Unsafe.SizeOf<global::Interop.Libc.sockaddr_in>());
         Assert.Equal(p["sizeof(sockaddr_in6)"], Unsafe.SizeOf<global::Interop.Libc.sockaddr_in6>());
         Assert.Equal(p["sizeof(timeval)"], Unsafe.SizeOf<global::Interop.Libc.timeval>());
+        Assert.Equal(p["sizeof(sockaddr_nl)"], Unsafe.SizeOf<global::Interop.NfNetlink.sockaddr_nl>());
+        Assert.Equal(p["sizeof(nlmsghdr)"], Unsafe.SizeOf<global::Interop.NfNetlink.nlmsghdr>());
+        Assert.Equal(NfNetlinkWriter.NlmsgHeaderLength, p["sizeof(nlmsghdr)"]);
+        Assert.Equal(p["sizeof(nfgenmsg)"], Unsafe.SizeOf<global::Interop.NfNetlink.nfgenmsg>());
+        Assert.Equal(NfNetlinkWriter.NfgenmsgLength, p["sizeof(nfgenmsg)"]);
+        Assert.Equal(p["sizeof(nlattr)"], Unsafe.SizeOf<global::Interop.NfNetlink.nlattr>());
+        Assert.Equal(NfNetlinkWriter.NlattrHeaderLength, p["sizeof(nlattr)"]);
+        Assert.Equal(p["sizeof(nlmsgerr)"], Unsafe.SizeOf<global::Interop.NfNetlink.nlmsgerr>());
+        Assert.Equal(p["offsetof(sockaddr_nl.nl_pid)"], (long)Marshal.OffsetOf<global::Interop.NfNetlink.sockaddr_nl>("nl_pid"));
+        Assert.Equal(p["offsetof(nlmsghdr.nlmsg_seq)"], (long)Marshal.OffsetOf<global::Interop.NfNetlink.nlmsghdr>("nlmsg_seq"));
+        Assert.Equal(p["offsetof(nlmsgerr.msg)"], (long)Marshal.OffsetOf<global::Interop.NfNetlink.nlmsgerr>("msg"));
         Assert.Equal(p["sizeof(nfqnl_msg_packet_hdr)"], Unsafe.SizeOf<global::Interop.NetfilterQueue.nfqnl_msg_packet_hdr>());
         foreach (string field in new[] { "packet_id", "hw_protocol", "hook" })
         {
