@@ -76,9 +76,10 @@ internal sealed class ControlService(HandoverReceiver receiver, IOptions<DtsOpti
                     continue;
                 }
                 var apply = receiver.ApplyAsync(offer);
-                if (apply.IsCompleted)
+                if (apply.IsCompletedSuccessfully)
                 {
-                    await replies.ReplyAsync(request.HandoverId, await apply.ConfigureAwait(false), received).ConfigureAwait(false);
+                    // Applied synchronously: replied from this thread, no hop.
+                    await replies.ReplyAsync(request.HandoverId, apply.Result, received).ConfigureAwait(false);
                 }
                 else
                 {

@@ -19,13 +19,22 @@ internal sealed class HandoverReplyWriter(IServerStreamWriter<HandoverReply> rep
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight = 1; // the reader loop itself, until DrainAsync
 
-    /// <summary>Replies once <paramref name="apply"/> completes; the reader loop does not wait for it.</summary>
+    /// <summary>Replies once <paramref name="apply"/> completes (a faulted one as a refusal); the reader loop does not wait for it.</summary>
     public async Task ReplyWhenAppliedAsync(Task<HandoverAnswer> apply, string handoverId, long received)
     {
         Interlocked.Increment(ref _inFlight);
         try
         {
-            var answer = await apply.ConfigureAwait(false);
+            HandoverAnswer answer;
+            try
+            {
+                answer = await apply.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The receiver turns a mechanism's exception into a refusal; this only keeps the reply coming regardless.
+                answer = HandoverAnswer.Refused(ex.GetType().Name + ": " + ex.Message);
+            }
             await ReplyAsync(handoverId, answer, received).ConfigureAwait(false);
         }
         finally

@@ -48,6 +48,27 @@ public sealed class HandoverStreamTests : IDisposable
     }
 
     [Fact]
+    public async Task HandOverAsync_SlowApply_DoesNotHoldUpTheNextHandoverOnTheStream()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var mechanism = new ControlTestTarget.CountingMechanism(offer => offer.Flow.Client.Port == 40001 ? gate.Task : Task.CompletedTask);
+        await using var target = await ControlTestTarget.StartAsync(_certificates.Directory, mechanism: mechanism);
+        using var origin = ControlTestTarget.Origin(_certificates.Directory, target.Port, out var certificates);
+        using var _ = certificates;
+        await origin.PingPeersAsync(CancellationToken.None);
+
+        var slow = origin.HandOverAsync("n2", ControlTestTarget.Offer(1024, clientPort: 40001), CancellationToken.None);
+        var fast = await origin.HandOverAsync("n2", ControlTestTarget.Offer(1024, clientPort: 40002), CancellationToken.None);
+        var slowWasWaiting = !slow.IsCompleted;
+        gate.SetResult();
+
+        Assert.True(fast.Applied, fast.Reason);
+        Assert.True(slowWasWaiting);
+        Assert.True((await slow).Applied);
+        Assert.Equal((1, 1), (target.Streams, origin.StreamsOpened("n2")));
+    }
+
+    [Fact]
     public async Task HandOverAsync_StreamDiesAfterTheApply_AppliedOnceAndTheCancelQuerySaysApplied()
     {
         var faults = new AbortOnce(beforeReply: true);
@@ -121,15 +142,19 @@ public sealed class HandoverStreamTests : IDisposable
         Assert.Equal((2, 2), (origin.StreamsOpened("n2"), target.Streams));
     }
 
-    [Fact]
-    public async Task HandOverAsync_PeerHangs_CircuitOpensAndRefusesWithoutWaiting()
+    [Theory]
+    [InlineData(true)]  // a hung process: the connection is accepted and nothing answers; every handover times out
+    [InlineData(false)] // a stopped process: the connection is refused
+    public async Task HandOverAsync_PeerDead_CircuitOpensAndRefusesWithoutTrying(bool listening)
     {
-        // A peer that accepts TCP connections and never answers (a hung process): every handover times out.
-        using var hung = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        hung.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        hung.Listen(16);
+        using var dead = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        dead.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        if (listening)
+        {
+            dead.Listen(16);
+        }
         var timeout = TimeSpan.FromMilliseconds(300);
-        using var origin = ControlTestTarget.Origin(_certificates.Directory, ((IPEndPoint)hung.LocalEndPoint!).Port, out var certificates, timeout);
+        using var origin = ControlTestTarget.Origin(_certificates.Directory, ((IPEndPoint)dead.LocalEndPoint!).Port, out var certificates, timeout);
         using var _ = certificates;
 
         for (var i = 0; i < 4; i++)
