@@ -71,9 +71,9 @@ internal sealed partial class ControlChannel : IDisposable
     {
         var started = Stopwatch.GetTimestamp();
         var request = HandoverMessages.ToRequest(offer);
+        var serialised = Stopwatch.GetTimestamp();
         var control = PeerFor(peer);
         var handover = new PendingHandover(request, control);
-        var serialised = Stopwatch.GetTimestamp();
         try
         {
             var reply = await handover.SendAsync(control.Pipeline, cancellationToken).ConfigureAwait(false);
@@ -94,12 +94,12 @@ internal sealed partial class ControlChannel : IDisposable
             // The request may or may not have been applied: ask, once, and believe the answer.
             Log.AnswerLost(_logger, request.HandoverId, peer, ex.Message);
             var answer = await AskCancelAsync(control, request.HandoverId, ex.Message, cancellationToken).ConfigureAwait(false);
-            var written = handover.Written != 0 ? handover.Written : Stopwatch.GetTimestamp();
+            var written = handover.Written; // 0: the request was never written
             return answer with
             {
                 Serialise = Stopwatch.GetElapsedTime(started, serialised),
-                Send = handover.Written != 0 ? Stopwatch.GetElapsedTime(serialised, written) : TimeSpan.Zero,
-                Wait = handover.Written != 0 ? Stopwatch.GetElapsedTime(written) : TimeSpan.Zero,
+                Send = written != 0 ? Stopwatch.GetElapsedTime(serialised, written) : TimeSpan.Zero,
+                Wait = written != 0 ? Stopwatch.GetElapsedTime(written) : TimeSpan.Zero,
             };
         }
     }

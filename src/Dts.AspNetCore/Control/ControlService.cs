@@ -12,7 +12,8 @@ namespace Dts.AspNetCore.Control;
 /// <summary>The target's server end of the control channel (mapped on the control port only).</summary>
 internal sealed class ControlService(HandoverReceiver receiver, IOptions<DtsOptions> options, IServiceProvider services) : DtsControl.DtsControlBase
 {
-    private readonly IHandoverStreamFaults? _faults = services.GetService<IHandoverStreamFaults>();
+    private readonly IHandoverStreamFaults? _faults = services.GetService<IHandoverStreamFaults>(); // tests only
+
     /// <summary>This node's membership-store contact (etcd membership only; static membership has no store to probe).</summary>
     public override Task<MembershipProbeAnswer> ProbeMembership(MembershipProbe request, ServerCallContext context)
     {
@@ -33,13 +34,17 @@ internal sealed class ControlService(HandoverReceiver receiver, IOptions<DtsOpti
     public override Task<PingReply> Ping(PingRequest request, ServerCallContext context) =>
         Task.FromResult(new PingReply { Node = options.Value.NodeId, Mechanism = options.Value.Mechanism.ToString() });
 
+    /// <summary>One handover as a unary call (nodes use <see cref="HandOverStream"/>; kept for tools and the before/after measurement).</summary>
     public override async Task<HandoverReply> HandOver(HandoverRequest request, ServerCallContext context)
     {
-        if (!HandoverMessages.TryReadOffer(request, out var offer, out var reason))
-        {
-            return HandoverMessages.ToReply(HandoverAnswer.Refused(reason));
-        }
-        return HandoverMessages.ToReply(await receiver.ApplyAsync(offer).ConfigureAwait(false));
+        var received = Stopwatch.GetTimestamp();
+        var answer = HandoverMessages.TryReadOffer(request, out var offer, out var reason)
+            ? await receiver.ApplyAsync(offer).ConfigureAwait(false)
+            : HandoverAnswer.Refused(reason);
+        var reply = HandoverMessages.ToReply(answer);
+        reply.HandoverId = request.HandoverId;
+        reply.TargetUs = (uint)Math.Min(Stopwatch.GetElapsedTime(received).TotalMicroseconds, uint.MaxValue);
+        return reply;
     }
 
     /// <summary>
