@@ -38,11 +38,13 @@ internal static class ControlRoundTrip
         var sendUs = new List<double>(calls);
         var waitUs = new List<double>(calls);
         var targetUs = new List<double>(calls);
+        long unaryBytes = 0, streamBytesAllocated = 0;
         const int Rounds = 4;
         for (var round = -1; round < Rounds; round++)
         {
             // Round -1 warms both paths up (JIT, connections, the stream) and is not counted.
             var n = round < 0 ? 500 : calls / Rounds;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
             for (var i = 0; i < n; i++)
             {
                 var offer = ControlTestTarget.Offer(streamBytes);
@@ -60,6 +62,8 @@ internal static class ControlRoundTrip
                     unaryUs.Add(took);
                 }
             }
+            unaryBytes += round >= 0 ? GC.GetTotalAllocatedBytes(precise: true) - allocated : 0;
+            allocated = GC.GetTotalAllocatedBytes(precise: true);
             for (var i = 0; i < n; i++)
             {
                 var offer = ControlTestTarget.Offer(streamBytes);
@@ -79,6 +83,7 @@ internal static class ControlRoundTrip
                     targetUs.Add(answer.TargetUs);
                 }
             }
+            streamBytesAllocated += round >= 0 ? GC.GetTotalAllocatedBytes(precise: true) - allocated : 0;
         }
 
         Console.WriteLine($"Handover round trip, {streamBytes} B stream, {calls} sequential calls per path, loopback mTLS, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -90,6 +95,8 @@ internal static class ControlRoundTrip
         Print("  stream: send", sendUs);
         Print("  stream: wait", waitUs);
         Print("  stream: target_us", targetUs);
+        // Both ends run in this process: origin, target, Kestrel, SocketsHttpHandler, and the test's offer (streamBytes + a few hundred B).
+        Console.WriteLine($"allocated per handover, both ends and the offer: unary {unaryBytes / unaryUs.Count} B, stream {streamBytesAllocated / streamUs.Count} B");
     }
 
     private static void Print(string name, List<double> values)
