@@ -20,7 +20,7 @@ public sealed class HandoverStreamTests : IDisposable
     {
         // Applies finish out of order (random delays), and odd client ports are refused naming the handover: an answer
         // given to the wrong handover shows.
-        var mechanism = new ControlTestTarget.CountingMechanism(async offer =>
+        var mechanism = new CountingMechanism(async offer =>
         {
             await Task.Delay(Random.Shared.Next(0, 20));
             if (offer.Flow.Client.Port % 2 == 1)
@@ -51,7 +51,7 @@ public sealed class HandoverStreamTests : IDisposable
     public async Task HandOverAsync_SlowApply_DoesNotHoldUpTheNextHandoverOnTheStream()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var mechanism = new ControlTestTarget.CountingMechanism(offer => offer.Flow.Client.Port == 40001 ? gate.Task : Task.CompletedTask);
+        var mechanism = new CountingMechanism(offer => offer.Flow.Client.Port == 40001 ? gate.Task : Task.CompletedTask);
         await using var target = await ControlTestTarget.StartAsync(_certificates.Directory, mechanism: mechanism);
         using var origin = ControlTestTarget.Origin(_certificates.Directory, target.Port, out var certificates);
         using var _ = certificates;
