@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Dts.AspNetCore.Handover;
@@ -14,9 +16,11 @@ using Polly.Timeout;
 namespace Dts.AspNetCore.Control;
 
 /// <summary>
-/// The origin's client end of the control channel: one persistent gRPC channel per peer over mutual TLS,
-/// each behind its own Polly pipeline (circuit breaker, then timeout). Handover requests are never retried:
-/// when the answer is lost, <see cref="HandOverAsync"/> asks the target whether it applied the handover.
+/// The origin's client end of the control channel: one persistent gRPC channel per peer over mutual TLS, and on it
+/// one long-lived handover stream (<see cref="HandoverStream"/>): a handover is one message each way on an open
+/// HTTP/2 stream, not a stream set-up per handover. Each handover's wait for its answer runs in the peer's Polly
+/// pipeline (circuit breaker, then timeout). Handover requests are never retried: when the answer is lost (a
+/// timeout, or the stream broke), <see cref="HandOverAsync"/> asks the target whether it applied the handover.
 /// </summary>
 internal sealed partial class ControlChannel : IDisposable
 {
@@ -30,8 +34,7 @@ internal sealed partial class ControlChannel : IDisposable
     private readonly DtsOptions _options;
     private readonly ControlCertificates _certificates;
     private readonly ILogger<ControlChannel> _logger;
-    private readonly ConcurrentDictionary<string, DtsControl.DtsControlClient> _clients = new();
-    private readonly ConcurrentBag<GrpcChannel> _channels = [];
+    private readonly ConcurrentDictionary<string, ControlPeer> _peers = new();
     private readonly ResiliencePipelineRegistry<string> _pipelines = new();
 
     public ControlChannel(IOptions<DtsOptions> options, ControlCertificates certificates, ILogger<ControlChannel> logger)
@@ -41,65 +44,80 @@ internal sealed partial class ControlChannel : IDisposable
         _logger = logger;
     }
 
-    /// <summary>What the target said, or what the origin could find out.</summary>
+    /// <summary>What the target said, or what the origin could find out, and where the time went.</summary>
+    /// <param name="Applied">True only when the target answered OK, or said after a lost answer that it had applied the handover.</param>
+    /// <param name="Reason">Why not; empty when applied.</param>
     public readonly record struct Answer(bool Applied, string Reason)
     {
-        /// <summary>Building the request message from the offer.</summary>
+        /// <summary>Building the request's protobuf message from the offer.</summary>
         public TimeSpan Serialise { get; init; }
 
-        /// <summary>Writing the request to the channel.</summary>
+        /// <summary>Writing the request to the peer's stream (including the wait for another handover's write).</summary>
         public TimeSpan Send { get; init; }
 
-        /// <summary>From the write done to the answer read.</summary>
+        /// <summary>From the write's end to the answer (the reply, or the Cancel query's answer when the reply was lost).</summary>
         public TimeSpan Wait { get; init; }
 
-        /// <summary>The target's own time for the request (read to reply), µs, as it reported; 0 when unknown.</summary>
-        public double TargetUs { get; init; }
+        /// <summary>The target's own time from reading the request to writing its reply, µs; 0 when no reply came.</summary>
+        public uint TargetUs { get; init; }
     }
 
     /// <summary>
-    /// Sends <paramref name="offer"/> to node <paramref name="peer"/>. Applied = true only when the target
-    /// answered OK, or said after a lost answer that it had applied the handover.
+    /// Sends <paramref name="offer"/> to node <paramref name="peer"/> on the peer's handover stream. Applied = true only
+    /// when the target answered OK, or said after a lost answer (a timeout, or the stream broke) that it had applied
+    /// the handover.
     /// </summary>
     public async Task<Answer> HandOverAsync(string peer, HandoverOffer offer, CancellationToken cancellationToken)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         var request = HandoverMessages.ToRequest(offer);
-        var serialised = System.Diagnostics.Stopwatch.GetTimestamp();
-        var client = ClientFor(peer);
-        var pipeline = PipelineFor(peer);
+        var serialised = Stopwatch.GetTimestamp();
+        var control = PeerFor(peer);
+        var handover = new PendingHandover(request, control);
         try
         {
-            var reply = await pipeline.ExecuteAsync(
-                async ct => await client.HandOverAsync(request, cancellationToken: ct).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
+            var reply = await handover.SendAsync(control.Pipeline, cancellationToken).ConfigureAwait(false);
             return new Answer(reply.Accepted, reply.Reason)
             {
-                Serialise = System.Diagnostics.Stopwatch.GetElapsedTime(started, serialised),
-                Wait = System.Diagnostics.Stopwatch.GetElapsedTime(serialised),
+                Serialise = Stopwatch.GetElapsedTime(started, serialised),
+                Send = Stopwatch.GetElapsedTime(serialised, handover.Written),
+                Wait = Stopwatch.GetElapsedTime(handover.Written),
+                TargetUs = reply.TargetUs,
             };
         }
         catch (BrokenCircuitException)
         {
-            return new Answer(false, $"circuit to {peer} is open");
+            return new Answer(false, $"circuit to {peer} is open") { Serialise = Stopwatch.GetElapsedTime(started, serialised) };
         }
         catch (Exception ex) when (ex is TimeoutRejectedException or RpcException or HttpRequestException)
         {
             // The request may or may not have been applied: ask, once, and believe the answer.
             Log.AnswerLost(_logger, request.HandoverId, peer, ex.Message);
-            try
+            var answer = await AskCancelAsync(control, request.HandoverId, ex.Message, cancellationToken).ConfigureAwait(false);
+            var written = handover.Written; // 0: the request was never written
+            return answer with
             {
-                using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                cts.CancelAfter(_options.HandoverTimeout);
-                var cancel = await client.CancelAsync(
-                    new CancelRequest { HandoverId = request.HandoverId }, cancellationToken: cts.Token).ConfigureAwait(false);
-                return new Answer(cancel.WasApplied, cancel.WasApplied ? "" : "timed out, cancelled: " + ex.Message);
-            }
-            catch (Exception cancelError) when (cancelError is RpcException or OperationCanceledException or HttpRequestException)
-            {
-                // The target is unreachable: whatever it did, it can't be serving the connection.
-                return new Answer(false, $"{peer} unreachable: {ex.Message}");
-            }
+                Serialise = Stopwatch.GetElapsedTime(started, serialised),
+                Send = written != 0 ? Stopwatch.GetElapsedTime(serialised, written) : TimeSpan.Zero,
+                Wait = written != 0 ? Stopwatch.GetElapsedTime(written) : TimeSpan.Zero,
+            };
+        }
+    }
+
+    private async Task<Answer> AskCancelAsync(ControlPeer control, string handoverId, string error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(_options.HandoverTimeout);
+            var cancel = await control.Client.CancelAsync(
+                new CancelRequest { HandoverId = handoverId }, cancellationToken: cts.Token).ConfigureAwait(false);
+            return new Answer(cancel.WasApplied, cancel.WasApplied ? "" : "answer lost, cancelled: " + error);
+        }
+        catch (Exception cancelError) when (cancelError is RpcException or OperationCanceledException or HttpRequestException)
+        {
+            // The target is unreachable: whatever it did, it can't be serving the connection.
+            return new Answer(false, $"{control.Node} unreachable: {error}");
         }
     }
 
@@ -120,13 +138,15 @@ internal sealed partial class ControlChannel : IDisposable
             {
                 for (var i = 0; i < 3; i++)
                 {
-                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                    var started = Stopwatch.GetTimestamp();
                     // A ping waits for the channel to be ready (within its deadline); handovers fail fast instead.
                     var call = new CallOptions(deadline: DateTime.UtcNow + _options.HandoverTimeout, cancellationToken: cancellationToken).WithWaitForReady();
-                    var reply = await ClientFor(node.Id).PingAsync(new PingRequest { FromNode = _options.NodeId }, call).ConfigureAwait(false);
-                    best = Math.Min(best, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+                    var reply = await PeerFor(node.Id).Client.PingAsync(new PingRequest { FromNode = _options.NodeId }, call).ConfigureAwait(false);
+                    best = Math.Min(best, Stopwatch.GetElapsedTime(started).TotalMicroseconds);
                     mechanism = reply.Mechanism;
                 }
+                // The peer answers: open its handover stream now (a no-op while one is open), not at the first handover.
+                _ = PeerFor(node.Id).Stream();
                 return new PeerStatus(node.Id, true, best, mechanism, null);
             }
             catch (Exception ex) when (ex is RpcException or HttpRequestException or OperationCanceledException)
@@ -150,7 +170,7 @@ internal sealed partial class ControlChannel : IDisposable
             cts.CancelAfter(timeout);
             // Not through the peer's pipeline: a circuit opened by failed handovers (a peer restarting, say) must not
             // turn a peer that answers into "did not answer" — that would fence this node for nothing.
-            var answer = await ClientFor(peer).ProbeMembershipAsync(
+            var answer = await PeerFor(peer).Client.ProbeMembershipAsync(
                 new MembershipProbe { FromNode = _options.NodeId }, deadline: DateTime.UtcNow + timeout, cancellationToken: cts.Token).ConfigureAwait(false);
             return new Membership.PeerStoreContact(
                 answer.StoreContactAgeMs < 0 ? null : TimeSpan.FromMilliseconds(answer.StoreContactAgeMs), answer.Renewing, answer.Fenced);
@@ -161,7 +181,27 @@ internal sealed partial class ControlChannel : IDisposable
         }
     }
 
-    private DtsControl.DtsControlClient ClientFor(string peer) => _clients.GetOrAdd(peer, id =>
+    /// <summary>How many handover streams were opened to <paramref name="peer"/> so far (tests).</summary>
+    internal int StreamsOpened(string peer) => _peers.TryGetValue(peer, out var control) ? control.StreamsOpened : 0;
+
+    /// <summary>True while the handover stream to <paramref name="peer"/> is open and not known to be broken (tests).</summary>
+    internal bool HasOpenStream(string peer) => _peers.TryGetValue(peer, out var control) && control.HasOpenStream;
+
+    private ControlPeer PeerFor(string peer)
+    {
+        if (_peers.TryGetValue(peer, out var control))
+        {
+            return control;
+        }
+        lock (_peers)
+        {
+            // Under the lock: GetOrAdd alone may run the factory twice, and the loser's channel would leak.
+            return _peers.GetOrAdd(peer, CreatePeer);
+        }
+    }
+
+    [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The channel owns the handler (DisposeHttpClient) and the peer owns the channel; the peers are disposed with this.")]
+    private ControlPeer CreatePeer(string id)
     {
         var node = _options.Find(id) ?? throw new InvalidOperationException($"Unknown node '{id}'.");
         var handler = new SocketsHttpHandler
@@ -190,9 +230,8 @@ internal sealed partial class ControlChannel : IDisposable
                 InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
                 MaxReconnectBackoff = TimeSpan.FromSeconds(1),
             });
-        _channels.Add(channel);
-        return new DtsControl.DtsControlClient(channel);
-    });
+        return new ControlPeer(id, channel, PipelineFor(id));
+    }
 
     private ResiliencePipeline PipelineFor(string peer) => _pipelines.GetOrAddPipeline(peer, builder => builder
         .AddCircuitBreaker(new CircuitBreakerStrategyOptions
@@ -207,9 +246,9 @@ internal sealed partial class ControlChannel : IDisposable
 
     public void Dispose()
     {
-        foreach (var channel in _channels)
+        foreach (var control in _peers.Values)
         {
-            channel.Dispose();
+            control.Dispose();
         }
         _pipelines.Dispose();
     }

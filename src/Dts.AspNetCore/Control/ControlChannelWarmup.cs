@@ -5,7 +5,8 @@ namespace Dts.AspNetCore.Control;
 
 /// <summary>
 /// Opens the control channel to every peer shortly after start (a ping each, retried for a while as peers
-/// come up), so the first handovers do not pay TLS handshakes and connection set-up.
+/// come up, then the peer's handover stream), so the first handovers do not pay TLS handshakes, connection and
+/// stream set-up.
 /// </summary>
 internal sealed class ControlChannelWarmup(ControlChannel channel, IOptions<DtsOptions> options, TimeProvider time) : BackgroundService
 {

@@ -29,8 +29,8 @@ internal sealed partial class HandoverReceiver(
 
     /// <summary>Applies <paramref name="offer"/> once per handover id; a later delivery of the id gets the same answer.</summary>
     /// <param name="offer">The origin's offer.</param>
-    /// <param name="received">When the control channel read the request (this receiver's clock, <see cref="TimeProvider.GetTimestamp"/>),
-    /// the start of phase <c>receive</c>; 0: now.</param>
+    /// <param name="received">When the control channel read the request (a <see cref="System.Diagnostics.Stopwatch"/> timestamp, the
+    /// clock of <see cref="TimeProvider.System"/> a node runs on), the start of phase <c>receive</c>; 0: now.</param>
     public async Task<HandoverAnswer> ApplyAsync(HandoverOffer offer, long received = 0)
     {
         var applyStarted = time.GetTimestamp();
