@@ -65,7 +65,9 @@ internal sealed partial class DtsDispatchMiddleware(
 
     private async Task<DispatchDecision> DecideAsync(HttpContext context, DtsConnectionFeature connection)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var decision = await dispatch.DecideAsync(context).ConfigureAwait(false);
+        var decided = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         if (decision is null)
         {
             return Stick(connection, Local);
@@ -86,7 +88,7 @@ internal sealed partial class DtsDispatchMiddleware(
             return Stick(connection, decision with { Proxied = true });
         }
 
-        var result = await coordinator.TryHandOverAsync(context, connection, decision, context.RequestAborted).ConfigureAwait(false);
+        var result = await coordinator.TryHandOverAsync(context, connection, decision, context.RequestAborted, decided).ConfigureAwait(false);
         Log.Dispatched(logger, connection.Flow.ToString(), decision.RouteId, decision.NodeId, result.Status, result.Reason);
         if (result.Status == HandoverStatus.HandedOver)
         {

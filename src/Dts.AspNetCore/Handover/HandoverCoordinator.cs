@@ -48,8 +48,9 @@ internal sealed partial class HandoverCoordinator(
     /// live). A target that is not an active member is refused first, before the flow table, the socket or the control
     /// channel are touched (<see cref="TargetNotMember"/>, counted as a failed handover).
     /// </summary>
+    /// <param name="dispatch">How long the dispatch decision took (phase <c>dispatch</c>, the first of a handover's wall time).</param>
     public async Task<HandoverResult> TryHandOverAsync(
-        HttpContext context, DtsConnectionFeature connection, DispatchDecision decision, CancellationToken cancellationToken)
+        HttpContext context, DtsConnectionFeature connection, DispatchDecision decision, CancellationToken cancellationToken, TimeSpan dispatch = default)
     {
         var view = membership.View;
         if (!view.IsAvailable(decision.NodeId!))
@@ -77,6 +78,7 @@ internal sealed partial class HandoverCoordinator(
         var flow = connection.Flow;
         var handoverId = Guid.NewGuid().ToString("N");
         var phases = new HandoverPhases();
+        phases.Add("dispatch", dispatch);
         var started = time.GetTimestamp();
         var mark = started;
         SafeHandle? dup = null;
@@ -155,7 +157,7 @@ internal sealed partial class HandoverCoordinator(
             connection.Pipe.Silencer.Silence();
             connection.HandedOut = true;
             Lap(ref phases, ref mark, "release");
-            var total = time.GetElapsedTime(started, mark);
+            var total = dispatch + time.GetElapsedTime(started, mark);
             telemetry.HandoverCompleted(mechanism.Kind, phases, total);
             Log.HandedOver(logger, handoverId, flow, decision.NodeId!, total.TotalMicroseconds);
             return HandoverResult.HandedOver;

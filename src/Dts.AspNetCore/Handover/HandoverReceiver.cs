@@ -33,8 +33,7 @@ internal sealed partial class HandoverReceiver(
     /// clock of <see cref="TimeProvider.System"/> a node runs on), the start of phase <c>receive</c>; 0: now.</param>
     public async Task<HandoverAnswer> ApplyAsync(HandoverOffer offer, long received = 0)
     {
-        var applyStarted = time.GetTimestamp();
-        received = received == 0 ? applyStarted : received;
+        received = received == 0 ? time.GetTimestamp() : received;
         Sweep();
         var entry = NewEntry();
         var existing = _seen.GetOrAdd(offer.HandoverId, entry);
@@ -52,7 +51,7 @@ internal sealed partial class HandoverReceiver(
         HandoverAnswer answer;
         try
         {
-            answer = await ApplyAsyncCore(offer, entry.Commit, time.GetElapsedTime(received, applyStarted)).ConfigureAwait(false);
+            answer = await ApplyAsyncCore(offer, entry.Commit, received).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -98,7 +97,7 @@ internal sealed partial class HandoverReceiver(
         telemetry.HandoverReceived(mechanism.Kind, phases, time.GetElapsedTime(received == 0 ? answer.AnsweredAt : received, now));
     }
 
-    private async Task<HandoverAnswer> ApplyAsyncCore(HandoverOffer offer, HandoverCommitPoint commit, TimeSpan receive)
+    private async Task<HandoverAnswer> ApplyAsyncCore(HandoverOffer offer, HandoverCommitPoint commit, long received)
     {
         if (offer.Mechanism != mechanism.Kind)
         {
@@ -114,16 +113,20 @@ internal sealed partial class HandoverReceiver(
             var sent = offer.SentAt is { } sentAt ? $"sent {(time.GetUtcNow() - sentAt).TotalMilliseconds:F0} ms ago" : "late";
             return Refuse(offer, $"stale: {sent}, the origin may have taken it back");
         }
+        var applyStarted = time.GetTimestamp();
         var result = await mechanism.ApplyAsync(offer, commit).ConfigureAwait(false);
+        var applied = time.GetTimestamp();
         if (!result.Accepted)
         {
             return Refuse(offer, result.Reason);
         }
         Log.Adopted(logger, offer.HandoverId, offer.Flow, offer.OriginNode);
         var phases = new HandoverPhases();
-        phases.Add("receive", receive);
+        // receive: the request read off the channel to the mechanism's start (parsing, the id's entry, the checks).
+        phases.Add("receive", time.GetElapsedTime(received, applyStarted));
         phases.AddRange(result.Phases);
-        return HandoverAnswer.Applied with { Phases = phases, AnsweredAt = time.GetTimestamp() };
+        // reply: from the mechanism's return to the answer written (RecordAnswered).
+        return HandoverAnswer.Applied with { Phases = phases, AnsweredAt = applied };
     }
 
     private HandoverAnswer Refuse(HandoverOffer offer, string reason)

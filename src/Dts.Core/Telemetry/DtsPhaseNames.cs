@@ -8,14 +8,14 @@ namespace Dts.Core.Telemetry;
 public static class DtsPhaseNames
 {
     /// <summary>
-    /// Origin: <c>nft</c> (the flow into <c>handed_out</c>), <c>quiesce</c> (the kernel's receive queue drained into
+    /// Origin: <c>dispatch</c> (YARP's decision on the first request's head), <c>nft</c> (the flow into <c>handed_out</c>), <c>quiesce</c> (the kernel's receive queue drained into
     /// Kestrel's pipe), <c>checkpoint</c> (TCP_REPAIR freeze, queues and options, thaw), <c>record</c> (the unconsumed
     /// stream collected, the offer built), <c>serialise</c> (the control message), <c>send</c> (its write),
     /// <c>network</c> (the rest of the wait for the answer: wire, both HTTP/2 stacks, thread hops), <c>target</c> (the
     /// target's own time, as its answer reports it), <c>release</c> (the socket frozen again, the output silenced).
     /// </summary>
     public static IReadOnlyList<string> Origin { get; } =
-        ["nft", "quiesce", "checkpoint", "record", "serialise", "send", "network", "target", "release"];
+        ["dispatch", "nft", "quiesce", "checkpoint", "record", "serialise", "send", "network", "target", "release"];
 
     /// <summary>
     /// Target: <c>receive</c> (the request parsed and dispatched to the receiver), the mechanism's steps (Repair:
