@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using Dts.AspNetCore.Connections;
@@ -109,5 +110,71 @@ public sealed class RecordingPipeReaderTests
         Assert.False(await wait.WaitAsync(TimeSpan.FromSeconds(10)));
         var read = await recorder.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(read.IsCanceled);
+    }
+
+    /// <summary>
+    /// The fallback path after a failed handover: the recorder's wait examined the body bytes ahead of Kestrel, then
+    /// Kestrel reads the body in small pieces (a 4 KiB <c>Request.Body.ReadAsync</c> examines only what it consumed).
+    /// Every piece comes at once and in order, and once Kestrel has consumed all, its next read waits for the next
+    /// flush and returns exactly the new bytes, never a cancelled read.
+    /// </summary>
+    [Fact]
+    public async Task WaitForMoreAsync_TimedOut_KestrelThenReadsInSmallPieces_GetsEveryByteInOrderThenWaitsForTheNextFlush()
+    {
+        var pipe = new Pipe();
+        var recorder = new RecordingPipeReader(pipe.Reader, limit: 1 << 20);
+        var body = Enumerable.Range(0, 10_000).Select(i => (byte)(i * 7)).ToArray();
+        await pipe.Writer.WriteAsync(body);
+        using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50)))
+        {
+            Assert.False(await recorder.WaitForMoreAsync(recorder.Peek(), cts.Token).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        var received = new List<byte>();
+        while (received.Count < body.Length)
+        {
+            var read = await recorder.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.False(read.IsCanceled);
+            var piece = read.Buffer.Slice(0, Math.Min(4096, read.Buffer.Length));
+            received.AddRange(piece.ToArray());
+            recorder.AdvanceTo(piece.End);
+        }
+        Assert.Equal(body, received);
+
+        var next = recorder.ReadAsync().AsTask();
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+        await pipe.Writer.WriteAsync(new byte[] { 42, 43 });
+        var last = await next.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(last.IsCanceled);
+        Assert.Equal(new byte[] { 42, 43 }, last.Buffer.ToArray());
+    }
+
+    /// <summary>
+    /// Kestrel needs more bytes than the pipe holds (it examines all, consumes none) after the recorder's wait
+    /// examined ahead: its next read must wait for the transport's flush, not spin on the same bytes.
+    /// </summary>
+    [Fact]
+    public async Task WaitForMoreAsync_TimedOut_KestrelExaminesAllConsumesNone_NextReadWaitsForTheFlush()
+    {
+        var pipe = new Pipe();
+        var recorder = new RecordingPipeReader(pipe.Reader, limit: 1 << 20);
+        await pipe.Writer.WriteAsync(Encoding.ASCII.GetBytes("5\r\nab"));
+        using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50)))
+        {
+            Assert.False(await recorder.WaitForMoreAsync(recorder.Peek(), cts.Token).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        var first = await recorder.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(5, first.Buffer.Length);
+        recorder.AdvanceTo(first.Buffer.Start, first.Buffer.End);
+
+        var next = recorder.ReadAsync().AsTask();
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+        await pipe.Writer.WriteAsync(Encoding.ASCII.GetBytes("cde"));
+        var second = await next.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(second.IsCanceled);
+        Assert.Equal("5\r\nabcde", Encoding.ASCII.GetString(second.Buffer.ToArray()));
     }
 }

@@ -37,6 +37,12 @@ internal sealed class RawClient : IDisposable
     /// <summary>Sends <paramref name="bytes"/> in one send call (one segment when it fits the MSS).</summary>
     public async Task SendAsync(ReadOnlyMemory<byte> bytes) => await _socket.SendAsync(bytes, SocketFlags.None);
 
+    /// <summary>Sends <paramref name="bytes"/>, giving up when <paramref name="cancellationToken"/> fires (a peer that stopped reading).</summary>
+    public async Task SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) => await _socket.SendAsync(bytes, SocketFlags.None, cancellationToken);
+
+    /// <summary>Half-closes: the client's FIN, the connection still open for the response.</summary>
+    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
+
     public Task SendAsync(string ascii) => SendAsync(Encoding.ASCII.GetBytes(ascii));
 
     /// <summary>Reads until <paramref name="marker"/> has arrived (e.g. an interim "100 Continue"); returns what was read.</summary>
