@@ -77,6 +77,13 @@ public abstract class MembershipDrill(ClusterFixture cluster)
     protected async Task WaitSettledAsync(int active, TimeSpan? timeout = null)
     {
         var t = cluster.Testbed;
+        if (t.Options.Membership == TestbedMembership.Etcd)
+        {
+            // A drill that failed midway may have left etcd members stopped: the next one starts from a whole cluster
+            // (together: one member alone has no quorum, so it never says healthy).
+            var stopped = Enumerable.Range(1, t.NodeCount).Where(i => !t.IsEtcdMemberRunning(i)).ToArray();
+            await Task.WhenAll(stopped.Select(i => t.StartEtcdMemberAsync(i)));
+        }
         string last = "";
         await WaitUntilAsync(async () =>
         {

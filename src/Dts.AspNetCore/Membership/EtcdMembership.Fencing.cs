@@ -13,9 +13,12 @@ namespace Dts.AspNetCore.Membership;
 /// </para>
 /// <para>
 /// At <c>deadline − margin</c> (margin = min(500 ms, TTL/4)) without a newer renewal, the node is fenced when a peer
-/// renewed its lease more than 50 ms after <c>suspectSince</c> (etcd answers the others but not this node: a partition,
-/// and they will see the lease expire), or when a member of its view never answered since <c>suspectSince</c> (it may
-/// have contact). Otherwise every member lost etcd no later than this node did: etcd is down, the fence is waived and
+/// renewed its lease more than 50 ms after <c>suspectSince</c> and its latest answer says it still renews (etcd answers
+/// the others but not this node: a partition, and they will see the lease expire), or when a member of its view never
+/// answered since <c>suspectSince</c> (it may have contact). A peer that renewed after this node's doubt began but no
+/// longer renews is no such proof: etcd losing its members one after another lets a leader that has just lost its
+/// quorum answer keepalives until it steps down (lease renewal needs no consensus), while no lease can expire without a
+/// quorum, and a new leader extends them all. Otherwise every member lost etcd no later than this node did: etcd is down, the fence is waived and
 /// the same test is repeated on every later answer. A peer's last contact never moves during a full outage, so the
 /// verdict cannot flap; a probe answer that is slow (a loaded node) has most of TTL − margin to arrive.
 /// </para>
@@ -92,7 +95,7 @@ internal sealed partial class EtcdMembership
     private void FenceLoop()
     {
         var stop = _stoppingToken.WaitHandle;
-        var answers = new Dictionary<string, long>(StringComparer.Ordinal); // peer → when it last heard from etcd (timestamp)
+        var answers = new Dictionary<string, (long LastContact, bool Renewing)>(StringComparer.Ordinal); // peer → when it last renewed (timestamp), whether it still does
         long doubtingSince = 0;
         while (!_stoppingToken.IsCancellationRequested)
         {
@@ -125,9 +128,9 @@ internal sealed partial class EtcdMembership
             var round = ProbeRoundAsync(ProbeInterval * 4);
             if (round.Wait(ProbeInterval * 4 + TimeSpan.FromMilliseconds(20), _stoppingToken))
             {
-                foreach (var (peer, lastContact) in round.Result)
+                foreach (var (peer, lastContact, renewing) in round.Result)
                 {
-                    answers[peer] = lastContact;
+                    answers[peer] = (lastContact, renewing);
                 }
             }
 
@@ -175,41 +178,41 @@ internal sealed partial class EtcdMembership
         };
     }
 
-    /// <summary>Fence (and why) when a peer heard from etcd after this node's doubt began, or a member never answered.</summary>
-    private (bool Fence, string Reason) Decide(Dictionary<string, long> answers, long suspect)
+    /// <summary>Fence (and why) when a peer renewed after this node's doubt began and still renews, or a member never answered.</summary>
+    private (bool Fence, string Reason) Decide(Dictionary<string, (long LastContact, bool Renewing)> answers, long suspect)
     {
         HashSet<string> members;
         lock (_gate)
         {
             members = _members.Keys.Where(id => id != _options.NodeId).ToHashSet(StringComparer.Ordinal);
         }
-        foreach (var (peer, lastContact) in answers)
+        foreach (var (peer, (lastContact, renewing)) in answers)
         {
-            if (lastContact > suspect + Ticks(ContactSlack))
+            if (renewing && lastContact > suspect + Ticks(ContactSlack))
             {
-                return (true, $"{peer} renewed its lease {_time.GetElapsedTime(suspect, lastContact).TotalMilliseconds:F0} ms after this node's renewal first went unanswered");
+                return (true, $"{peer} renewed its lease {_time.GetElapsedTime(suspect, lastContact).TotalMilliseconds:F0} ms after this node's renewal first went unanswered and still renews");
             }
         }
         if (members.FirstOrDefault(m => !answers.ContainsKey(m)) is { } silent)
         {
             return (true, $"member {silent} did not answer (it may have store contact)");
         }
-        return (false, "every member lost the store no later than this node did");
+        return (false, "no member renews its lease since this node lost the store (etcd is down or has no quorum)");
     }
 
-    /// <summary>One probe of every configured peer: for each that answered with a contact, when it last heard from etcd.</summary>
-    private async Task<List<(string Peer, long LastContact)>> ProbeRoundAsync(TimeSpan timeout)
+    /// <summary>One probe of every configured peer: for each that answered, when it last renewed its lease and whether it still renews.</summary>
+    private async Task<List<(string Peer, long LastContact, bool Renewing)>> ProbeRoundAsync(TimeSpan timeout)
     {
         var peers = _knownIds.Where(id => id != _options.NodeId).Order(StringComparer.Ordinal).ToArray();
         var answers = await Task.WhenAll(peers.Select(async p => (Peer: p, Answer: await ProbeAsync(p, timeout).ConfigureAwait(false), At: _time.GetTimestamp())))
             .ConfigureAwait(false);
-        var result = new List<(string, long)>();
+        var result = new List<(string, long, bool)>();
         foreach (var (peer, answer, at) in answers)
         {
             if (answer is not null)
             {
                 // Never heard from etcd: as old as it gets.
-                result.Add((peer, answer.StoreContactAge is { } age ? at - Ticks(age) : 1));
+                result.Add((peer, answer.StoreContactAge is { } age ? at - Ticks(age) : 1, answer.Renewing));
             }
         }
         return result;

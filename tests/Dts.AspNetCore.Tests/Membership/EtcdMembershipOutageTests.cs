@@ -62,6 +62,30 @@ public sealed class EtcdMembershipOutageTests(ITestOutputHelper output)
     }
 
     [EtcdFact]
+    public async Task EtcdLost_APeerRenewedAfterwardsButNoLongerRenews_NotFenced()
+    {
+        await using var etcd = await EtcdServer.StartNewAsync();
+        var peers = new TestPeers();
+        await using var n1 = await MembershipNode.StartAsync("n1", etcd.Endpoint, "/dts/", peers);
+        await using var n2 = await MembershipNode.StartAsync("n2", etcd.Endpoint, "/dts/", peers);
+        await n1.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(1), "n1 sees both");
+        // etcd losing its members one after another: the peer's member (a leader that has just lost its quorum) renewed
+        // it once more after n1's member was gone, then stopped answering. No lease can expire without a quorum.
+        peers.Answer = new PeerStoreContact(TimeSpan.FromMilliseconds(200), Renewing: false, Fenced: false);
+
+        etcd.Kill();
+        await Task.Delay(Ttl + TimeSpan.FromSeconds(1)); // past n1's deadline − margin and its lease deadline
+
+        foreach (var e in n1.Logger.Entries)
+        {
+            output.WriteLine($"n1 {e.Level} {e.Id.Id}: {e.Message}");
+        }
+        Assert.DoesNotContain(n1.Views, v => v.View.Fenced);
+        Assert.Equal(1, n1.Logger.Count(EventIds.MembershipFenceWaived));
+        Assert.Equal(["n1", "n2"], n1.View.ActiveIds);
+    }
+
+    [EtcdFact]
     public async Task EtcdKilled_NoPeerAnswers_FencedBeforeTheLeaseCouldExpire_UnfencedWhenEtcdIsBack()
     {
         await using var etcd = await EtcdServer.StartNewAsync();
