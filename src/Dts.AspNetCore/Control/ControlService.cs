@@ -59,9 +59,13 @@ internal sealed class ControlService(HandoverReceiver receiver, IOptions<DtsOpti
         IAsyncStreamReader<HandoverRequest> requestStream, IServerStreamWriter<HandoverReply> responseStream, ServerCallContext context)
     {
         var http = context.GetHttpContext();
-        // The stream ends when the node stops too: otherwise Kestrel's graceful shutdown would wait for the origin.
+        // The stream ends when the node stops too (otherwise Kestrel's graceful shutdown would wait for the origin), but
+        // only once its drain is over: until the others have taken its buckets and seen it leave, they may still hand
+        // connections to it, and the drain's grace lets those land.
         var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+        var drained = services.GetService<BucketTable>()?.Drained;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var onStopping = stopping.Register(() => EndAfter(drained, ended));
         var replies = new HandoverReplyWriter(responseStream, http, receiver, _faults);
         try
         {
@@ -98,6 +102,28 @@ internal sealed class ControlService(HandoverReceiver receiver, IOptions<DtsOpti
             // The origin went away, or the node stops: the applies in flight still complete.
         }
         await replies.DrainAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Cancels <paramref name="ended"/> once <paramref name="drained"/> completed (at once without one); a stream already over is left alone.</summary>
+    private static void EndAfter(Task? drained, CancellationTokenSource ended)
+    {
+        static void End(CancellationTokenSource cts)
+        {
+            try
+            {
+                cts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The stream ended meanwhile.
+            }
+        }
+        if (drained is null)
+        {
+            End(ended);
+            return;
+        }
+        drained.ContinueWith(static (_, state) => End((CancellationTokenSource)state!), ended, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public override async Task<CancelReply> Cancel(CancelRequest request, ServerCallContext context) =>

@@ -211,6 +211,14 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
         _retry = _time.CreateTimer(_ => Evaluate(), null, after < TimeSpan.Zero ? TimeSpan.Zero : after, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>
+    /// Completes when the drain that SIGTERM started is over (the others took this node's buckets, or its bound passed):
+    /// handovers may reach this node until then (the control channel keeps its streams open that long).
+    /// </summary>
+    public Task Drained => _drained.Task;
+
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>SIGTERM: release every bucket, publish Draining, and give the others (at most the lease TTL, 2 s when static) to take them.</summary>
     private void Drain()
     {
@@ -221,6 +229,10 @@ internal sealed partial class BucketTable : IHostedService, IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Log.EvaluationFailed(_logger, ex);
+        }
+        finally
+        {
+            _drained.TrySetResult();
         }
     }
 
