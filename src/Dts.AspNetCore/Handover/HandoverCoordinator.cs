@@ -89,13 +89,13 @@ internal sealed partial class HandoverCoordinator(
             //    of this flow yet: one left by an earlier connection on this 4-tuple would have dropped this
             //    connection's SYN.)
             flows.AddHandedOut(flow);
-            Lap(ref phases, ref mark, "nft");
+            phases.Lap("nft", ref mark, time);
 
             // 2. Let the transport drain the kernel's receive queue into Kestrel's pipe.
             var recorder = connection.Pipe!.Recorder;
             dup = TcpRepair.Duplicate(connection.Socket!.SafeHandle);
             await QuiesceAsync(dup, recorder, cancellationToken).ConfigureAwait(false);
-            Lap(ref phases, ref mark, "quiesce");
+            phases.Lap("quiesce", ref mark, time);
 
             // 3. Checkpoint inside a freeze no longer than its syscalls. Kestrel's transport calls recv() again
             //    after every flush, and recv() on a socket in repair mode fails with EPERM, which Kestrel takes for
@@ -115,7 +115,7 @@ internal sealed partial class HandoverCoordinator(
             {
                 TcpRepair.Thaw(dup);
             }
-            Lap(ref phases, ref mark, "checkpoint");
+            phases.Lap("checkpoint", ref mark, time);
             if (info.State != TcpSocketState.Established)
             {
                 return Abort(flow, $"TCP state {info.State} at the checkpoint");
@@ -132,7 +132,7 @@ internal sealed partial class HandoverCoordinator(
             }
             checkpoint = checkpoint with { RecvQueue = Concat(recorder.Recorded.Span[..checked((int)inUserSpace)], checkpoint.RecvQueue.Span) };
             var offer = new HandoverOffer(handoverId, _self, mechanism.Kind, flow, mechanism.Capture(connection, checkpoint), time.GetUtcNow());
-            Lap(ref phases, ref mark, "record");
+            phases.Lap("record", ref mark, time);
 
             // 5. Ask the target. From here on only its answer (or, when that is lost, the Cancel query) decides: a
             //    client that aborts meanwhile must not make the origin take back a flow the target may commit.
@@ -156,7 +156,7 @@ internal sealed partial class HandoverCoordinator(
             }
             connection.Pipe.Silencer.Silence();
             connection.HandedOut = true;
-            Lap(ref phases, ref mark, "release");
+            phases.Lap("release", ref mark, time);
             var total = dispatch + time.GetElapsedTime(started, mark);
             telemetry.HandoverCompleted(mechanism.Kind, phases, total);
             Log.HandedOver(logger, handoverId, flow, decision.NodeId!, total.TotalMicroseconds);
@@ -170,14 +170,6 @@ internal sealed partial class HandoverCoordinator(
         {
             dup?.Dispose();
         }
-    }
-
-    /// <summary>Ends the phase that began at <paramref name="mark"/> now, under <paramref name="name"/>.</summary>
-    private void Lap(ref HandoverPhases phases, ref long mark, string name)
-    {
-        var now = time.GetTimestamp();
-        phases.Add(name, time.GetElapsedTime(mark, now));
-        mark = now;
     }
 
     /// <summary>

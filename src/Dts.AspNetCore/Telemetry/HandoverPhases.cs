@@ -36,6 +36,14 @@ internal struct HandoverPhases
         }
     }
 
+    /// <summary>Ends the phase that began at <paramref name="mark"/> (a <paramref name="time"/> timestamp) now, as <paramref name="name"/>, and moves the mark to now.</summary>
+    public void Lap(string name, ref long mark, TimeProvider time)
+    {
+        var now = time.GetTimestamp();
+        Add(name, time.GetElapsedTime(mark, now));
+        mark = now;
+    }
+
     /// <summary>Appends every phase of <paramref name="other"/>.</summary>
     public void AddRange(in HandoverPhases other)
     {

@@ -49,14 +49,14 @@ internal sealed class RepairMechanism(FlowOwnership flows, HandoverArrivals arri
             // The restored socket owns the flow (nft `socket`); only a handed_out an earlier connection on this client
             // port left here could stand in its way.
             flows.PrepareHandedIn(flow);
-            Lap(ref phases, ref mark, "flowtable");
+            phases.Lap("flowtable", ref mark, time);
             socket = TcpRepair.Restore(state, flow.Local, flow.Client);
         }
         catch (Exception ex)
         {
             return Task.FromResult(HandoverApplyResult.Refused("restore failed: " + ex.Message));
         }
-        Lap(ref phases, ref mark, "restore");
+        phases.Lap("restore", ref mark, time);
 
         try
         {
@@ -64,7 +64,7 @@ internal sealed class RepairMechanism(FlowOwnership flows, HandoverArrivals arri
             {
                 throw new InvalidOperationException("cancelled by the origin, or too late to commit");
             }
-            Lap(ref phases, ref mark, "commit");
+            phases.Lap("commit", ref mark, time);
             if (!arrivals.TryAdopt(socket, new AdoptedConnectionInfo(offer.OriginNode, offer.HandoverId)))
             {
                 throw new InvalidOperationException("Kestrel did not take the connection");
@@ -77,15 +77,8 @@ internal sealed class RepairMechanism(FlowOwnership flows, HandoverArrivals arri
             socket.Dispose();
             return Task.FromResult(HandoverApplyResult.Refused(ex.Message));
         }
-        Lap(ref phases, ref mark, "adopt");
+        phases.Lap("adopt", ref mark, time);
         return Task.FromResult(new HandoverApplyResult(true, "", phases));
-    }
-
-    private void Lap(ref HandoverPhases phases, ref long mark, string name)
-    {
-        var now = time.GetTimestamp();
-        phases.Add(name, time.GetElapsedTime(mark, now));
-        mark = now;
     }
 
     public DtsStats AddStats(DtsStats stats) => stats;

@@ -72,10 +72,10 @@ internal sealed partial class SpliceReceiver(
             // node's own SYN-ACK in the output chain. The client's packets are dropped (no socket yet) until the
             // injected handshake makes the socket that owns the flow; the queue then drops them until it is armed.
             flows.PrepareHandedIn(flow);
-            Lap(ref phases, ref mark, "flowtable");
+            phases.Lap("flowtable", ref mark, time);
             engine.Injector.Send(syn);
             synAck = await handshake.SynAckReceived.WaitAsync(StepTimeout, time).ConfigureAwait(false);
-            Lap(ref phases, ref mark, "synack");
+            phases.Lap("synack", ref mark, time);
             var mismatch = Compare(synAck.Value.Options, origin);
             if (mismatch is not null)
             {
@@ -101,7 +101,7 @@ internal sealed partial class SpliceReceiver(
             }
             // Committed and armed by the packet path; from now on the client's packets are this node's.
             armed = true;
-            Lap(ref phases, ref mark, "inject");
+            phases.Lap("inject", ref mark, time);
             return (true, "", phases);
         }
         catch (TimeoutException)
@@ -110,7 +110,7 @@ internal sealed partial class SpliceReceiver(
             {
                 // The packet path armed the flow at the last moment: it is ours.
                 armed = true;
-                Lap(ref phases, ref mark, "inject");
+                phases.Lap("inject", ref mark, time);
                 return (true, "", phases);
             }
             return (false, synAck is null ? "no SYN-ACK from this node's stack" : "the injected bytes were not acknowledged", default);
@@ -133,13 +133,6 @@ internal sealed partial class SpliceReceiver(
                 Log.Refused(logger, offer.HandoverId, flow);
             }
         }
-    }
-
-    private void Lap(ref HandoverPhases phases, ref long mark, string name)
-    {
-        var now = time.GetTimestamp();
-        phases.Add(name, time.GetElapsedTime(mark, now));
-        mark = now;
     }
 
     /// <summary>Sends the handshake ACK and the bytes, within the window the target announces; returns the next client sequence number.</summary>
