@@ -33,10 +33,14 @@ internal sealed class ControlTestTarget : IAsyncDisposable
     private int _connections;
     private int _streams;
 
-    private ControlTestTarget(string certificateDirectory, int port, CountingMechanism mechanism, IHandoverStreamFaults? faults)
+    private ControlTestTarget(string certificateDirectory, int port, CountingMechanism mechanism, IHandoverStreamFaults? faults, TimeSpan? handoverTimeout)
     {
         Mechanism = mechanism;
         var options = new DtsOptions { NodeId = "n2", Certificates = Certificates(certificateDirectory) };
+        if (handoverTimeout is { } timeout)
+        {
+            options.HandoverTimeout = timeout; // the target commits within half of it (HandoverReceiver)
+        }
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(Options.Create(options));
@@ -100,10 +104,13 @@ internal sealed class ControlTestTarget : IAsyncDisposable
     public int Streams => Volatile.Read(ref _streams);
 
     /// <param name="port">0: any free port (see <see cref="Port"/>); a restarted target passes its predecessor's.</param>
+    /// <param name="handoverTimeout">The target's <see cref="DtsOptions.HandoverTimeout"/> (default 2 s): it refuses to commit a
+    /// handover sent more than half of it ago.</param>
     public static async Task<ControlTestTarget> StartAsync(
-        string certificateDirectory, int port = 0, CountingMechanism? mechanism = null, IHandoverStreamFaults? faults = null)
+        string certificateDirectory, int port = 0, CountingMechanism? mechanism = null, IHandoverStreamFaults? faults = null,
+        TimeSpan? handoverTimeout = null)
     {
-        var target = new ControlTestTarget(certificateDirectory, port, mechanism ?? new CountingMechanism(), faults);
+        var target = new ControlTestTarget(certificateDirectory, port, mechanism ?? new CountingMechanism(), faults, handoverTimeout);
         await target._app.StartAsync();
         var address = target._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         target.Port = new Uri(address).Port;
