@@ -16,6 +16,9 @@ internal sealed class DtsConnectionFeature : IDtsHandoverFeature
 
     public DtsDuplexPipe? Pipe { get; init; }
 
+    /// <summary>What the VIP listener read of the socket at accept, for a checkpoint without repair mode; null when it could not.</summary>
+    public Dts.Linux.Tcp.TcpCheckpointAnchor? Anchor { get; init; }
+
     /// <summary>
     /// What the handover mechanism kept of the connection when the VIP listener accepted it
     /// (<c>IHandoverMechanism.OnAccepted</c>, its own type); null on a connection that arrived by handover.

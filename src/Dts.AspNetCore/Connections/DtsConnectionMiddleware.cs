@@ -37,6 +37,7 @@ internal sealed class DtsConnectionMiddleware(ConnectionDelegate next, DtsOption
         {
             Flow = flow,
             Socket = socket,
+            Anchor = adopted is null ? context.Features.Get<Dts.Linux.Tcp.TcpCheckpointAnchor>() : null,
             MechanismState = adopted is null && socket is not null ? mechanism.OnAccepted(socket) : null,
             Pipe = pipe,
             ArrivedByHandover = adopted is not null,

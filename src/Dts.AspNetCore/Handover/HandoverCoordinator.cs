@@ -97,34 +97,23 @@ internal sealed partial class HandoverCoordinator(
             await QuiesceAsync(dup, recorder, cancellationToken).ConfigureAwait(false);
             phases.Lap("quiesce", ref mark, time);
 
-            // 3. Checkpoint inside a freeze no longer than its syscalls. Kestrel's transport calls recv() again
-            //    after every flush, and recv() on a socket in repair mode fails with EPERM, which Kestrel takes for
-            //    a broken connection and aborts it (its FIN queued): a freeze held across the round trip made a
-            //    handover that failed lose the connection instead of falling back. Thawed, the socket changes
-            //    nothing the target restores: handed_out drops its segments both ways, and the app writes nothing
-            //    until the dispatch is decided.
-            TcpRepair.Freeze(dup);
-            TcpRepairState checkpoint;
-            TcpInfo info;
-            try
-            {
-                checkpoint = TcpRepair.Checkpoint(dup);
-                info = TcpRepair.GetInfo(dup);
-            }
-            finally
-            {
-                TcpRepair.Thaw(dup);
-            }
+            // 3. Checkpoint. Repair mode while Kestrel's transport reads the socket makes its recv() fail (EPERM;
+            //    EINVAL for its MSG_PEEK wait), which Kestrel takes for a broken connection and aborts it: a handover
+            //    that then failed lost the connection instead of falling back. So a connection the VIP listener
+            //    anchored at accept is checkpointed without repair mode; the rest inside a freeze no longer than its
+            //    syscalls. Either way the socket stays live, and changes nothing the target restores: handed_out
+            //    drops its segments both ways, and the app writes nothing until the dispatch is decided.
+            var (checkpoint, state, bytesReceived) = Checkpoint(dup, connection.Anchor);
             phases.Lap("checkpoint", ref mark, time);
-            if (info.State != TcpSocketState.Established)
+            if (state != TcpSocketState.Established)
             {
-                return Abort(flow, $"TCP state {info.State} at the checkpoint");
+                return Abort(flow, $"TCP state {state} at the checkpoint");
             }
 
             // 4. The unconsumed stream: every byte the client sent that this node's app did not answer — what the
             //    transport had taken from the kernel before the checkpoint (it may take the rest meanwhile: those
             //    bytes travel in the checkpoint's receive queue), then that queue.
-            var inUserSpace = checked((long)info.BytesReceived - checkpoint.RecvQueue.Length);
+            var inUserSpace = checked((long)bytesReceived - checkpoint.RecvQueue.Length);
             recorder.RecordUpTo(inUserSpace);
             if (!await WaitForRecorderAsync(recorder, inUserSpace, cancellationToken).ConfigureAwait(false))
             {
@@ -215,6 +204,31 @@ internal sealed partial class HandoverCoordinator(
         }
         var state = TcpRepair.GetInfo(connection.Socket.SafeHandle).State;
         return state == TcpSocketState.Established ? null : $"TCP state {state}";
+    }
+
+    /// <summary>
+    /// The checkpoint and, from the same instant, the socket's TCP state and tcpi_bytes_received (bytes): without
+    /// repair mode when the VIP listener anchored the connection (<see cref="TcpRepair.CheckpointLive"/>), else inside
+    /// a freeze (<see cref="TcpRepair.Freeze"/>, <see cref="TcpRepair.Checkpoint"/>, <see cref="TcpRepair.Thaw"/>).
+    /// </summary>
+    private static (TcpRepairState Checkpoint, TcpSocketState State, ulong BytesReceived) Checkpoint(SafeHandle socket, TcpCheckpointAnchor? anchor)
+    {
+        if (anchor is not null)
+        {
+            var live = TcpRepair.CheckpointLive(socket, anchor, out var received);
+            return (live, TcpSocketState.Established, received);
+        }
+        TcpRepair.Freeze(socket);
+        try
+        {
+            var checkpoint = TcpRepair.Checkpoint(socket);
+            var info = TcpRepair.GetInfo(socket);
+            return (checkpoint, info.State, info.BytesReceived);
+        }
+        finally
+        {
+            TcpRepair.Thaw(socket);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Dts.Linux.Tcp;
 
 /// <summary>
@@ -6,8 +8,11 @@ namespace Dts.Linux.Tcp;
 /// </summary>
 public readonly record struct TcpInfo
 {
-    internal TcpInfo(in Interop.Libc.tcp_info info)
+    internal TcpInfo(in Interop.Libc.tcp_info info, int length)
     {
+        WindowsReported = length >= Unsafe.SizeOf<Interop.Libc.tcp_info>(); // tcpi_rcv_wnd came with its last field, tcpi_rehash
+        SndWnd = info.tcpi_snd_wnd;
+        RcvWnd = info.tcpi_rcv_wnd;
         State = (TcpSocketState)info.tcpi_state;
         Options = (TcpInfoOptions)info.tcpi_options;
         SndWscale = (byte)(info.tcpi_wscale & 0x0F);
@@ -34,6 +39,15 @@ public readonly record struct TcpInfo
 
     /// <summary>tcpi_bytes_acked: payload bytes the peer acknowledged (RFC 4898 HCThruOctetsAcked).</summary>
     public ulong BytesAcked { get; }
+
+    /// <summary>tcpi_snd_wnd: the peer's advertised receive window, scaled, in bytes (tp->snd_wnd; Linux ≥ 5.4).</summary>
+    public uint SndWnd { get; }
+
+    /// <summary>tcpi_rcv_wnd: the receive window this socket advertised last, scaled, in bytes (tp->rcv_wnd; Linux ≥ 6.2).</summary>
+    public uint RcvWnd { get; }
+
+    /// <summary>True when the kernel filled in <see cref="SndWnd"/> and <see cref="RcvWnd"/> (Linux ≥ 6.2).</summary>
+    public bool WindowsReported { get; }
 
     /// <summary>tcpi_rtt: smoothed round-trip time in microseconds.</summary>
     public uint Rtt { get; }

@@ -62,8 +62,8 @@ public static partial class TcpRepair
     public static TcpInfo GetInfo(SafeHandle socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        SocketOption.Get(socket, IPPROTO_TCP, TCP_INFO, out tcp_info info, "getsockopt(TCP_INFO)");
-        return new TcpInfo(info);
+        int length = SocketOption.Get(socket, IPPROTO_TCP, TCP_INFO, out tcp_info info, "getsockopt(TCP_INFO)");
+        return new TcpInfo(info, length);
     }
 
     /// <summary>

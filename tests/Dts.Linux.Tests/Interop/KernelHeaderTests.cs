@@ -84,20 +84,22 @@ public sealed class KernelHeaderTests
             Assert.Equal(p[$"offsetof(tcp_repair_window.{field})"], (long)Marshal.OffsetOf<TcpRepairWindow>(field));
         }
 
-        foreach (string field in new[] { "tcpi_state", "tcpi_options", "tcpi_rto", "tcpi_rtt", "tcpi_bytes_acked", "tcpi_bytes_received" })
+        foreach (string field in new[] { "tcpi_state", "tcpi_options", "tcpi_rto", "tcpi_rtt", "tcpi_bytes_acked", "tcpi_bytes_received", "tcpi_bytes_sent", "tcpi_snd_wnd" })
         {
             Assert.Equal(p[$"offsetof(tcp_info.{field})"], (long)Marshal.OffsetOf<global::Interop.Libc.tcp_info>(field));
         }
 
         Assert.Equal(p["wscale_byte_offset"], (long)Marshal.OffsetOf<global::Interop.Libc.tcp_info>("tcpi_wscale"));
-        Assert.Equal(p["offsetof(tcp_info.tcpi_bytes_received)"] + 8, Unsafe.SizeOf<global::Interop.Libc.tcp_info>());
+        // tcpi_rcv_wnd and tcpi_rehash (Linux 6.2) follow tcpi_snd_wnd; Debian's headers may predate it, the struct ends with it.
+        Assert.Equal(p["offsetof(tcp_info.tcpi_snd_wnd)"] + 4, (long)Marshal.OffsetOf<global::Interop.Libc.tcp_info>("tcpi_rcv_wnd"));
+        Assert.Equal(p["offsetof(tcp_info.tcpi_snd_wnd)"] + 12, Unsafe.SizeOf<global::Interop.Libc.tcp_info>()); // then tcpi_rehash
     }
 
     [Fact]
     public void TcpInfo_DecodesWscaleBitFields_LikeGcc()
     {
         var raw = new global::Interop.Libc.tcp_info { tcpi_wscale = (byte)Probe.Value["wscale_byte"] };
-        var info = new TcpInfo(raw);
+        var info = new TcpInfo(raw, Unsafe.SizeOf<global::Interop.Libc.tcp_info>());
         Assert.Equal(3, info.SndWscale); // the probe set tcpi_snd_wscale = 3, tcpi_rcv_wscale = 5
         Assert.Equal(5, info.RcvWscale);
     }

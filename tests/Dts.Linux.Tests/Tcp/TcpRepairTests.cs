@@ -89,6 +89,96 @@ public sealed class TcpRepairTests : IDisposable
     }
 
     /// <summary>
+    /// The anchor taken at accept and a checkpoint without repair mode read what the frozen checkpoint reads: both
+    /// sequence numbers (after a response the client acknowledged), the unread queue, the MSS clamp, options, window
+    /// scales and windows; snd_wl1 and rcv_wup are set so that the client's next segment updates the send window and
+    /// the right edge offered is not moved left.
+    /// </summary>
+    [RootFact]
+    public void CheckpointLive_AfterAnAnchor_ReadsWhatTheFrozenCheckpointReads()
+    {
+        var anchor = TcpRepair.Anchor(_server.SafeHandle); // nothing has read the socket yet
+        _client.Send("GET / HTTP/1.1\r\n"u8);
+        Assert.Equal("GET "u8.ToArray(), _server.ReceiveExactly(4));
+        _server.Send(RandomNumberGenerator.GetBytes(1000));
+        Assert.Equal(1000, _client.ReceiveExactly(1000).Length);
+        _client.Send("Host: x\r\n\r\n"u8);
+        SocketExtensions.WaitUntil(() => TcpRepair.GetOutq(_server.SafeHandle) == 0 && TcpRepair.GetInq(_server.SafeHandle) == 23,
+            TimeSpan.FromSeconds(5), "the response acknowledged and 23 bytes queued");
+
+        var live = TcpRepair.CheckpointLive(_server.SafeHandle, anchor, out var bytesReceived);
+        TcpRepair.Freeze(_server.SafeHandle);
+        var frozen = TcpRepair.Checkpoint(_server.SafeHandle);
+        TcpRepair.Thaw(_server.SafeHandle);
+
+        Assert.Equal(27UL, bytesReceived);
+        Assert.Equal((frozen.SendSeq, frozen.RecvSeq, frozen.Mss), (live.SendSeq, live.RecvSeq, live.Mss));
+        Assert.Equal(frozen.RecvQueue.ToArray(), live.RecvQueue.ToArray());
+        Assert.Equal("/ HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), live.RecvQueue.ToArray());
+        Assert.Equal((frozen.WindowScaling, frozen.SndWscale, frozen.RcvWscale, frozen.SackPermitted, frozen.Timestamps),
+            (live.WindowScaling, live.SndWscale, live.RcvWscale, live.SackPermitted, live.Timestamps));
+        Assert.Equal((frozen.Window.snd_wnd, frozen.Window.rcv_wnd), (live.Window.snd_wnd, live.Window.rcv_wnd));
+        // rcv_wup is rcv_nxt at this socket's last window update; its ACK of the last segment may still be delayed, so
+        // the live one (rcv_nxt) may be later: the right edge it offers is never left of the kernel's.
+        Assert.Equal(live.RecvSeq.Value, live.Window.rcv_wup);
+        Assert.False(new SeqNum(frozen.Window.rcv_wup) > new SeqNum(live.Window.rcv_wup));
+        Assert.Equal(live.RecvSeq.Value - 1, live.Window.snd_wl1);
+        // The kernel's is the sequence number of the segment that last updated the send window (≤ rcv_nxt): with
+        // rcv_nxt − 1, the client's next segment (at rcv_nxt) updates it on the restored socket (tcp_may_update_window()).
+        Assert.False(new SeqNum(frozen.Window.snd_wl1) > new SeqNum(live.RecvSeq.Value));
+        Assert.True(live.Window.max_window >= live.Window.snd_wnd);
+        Assert.InRange(frozen.TsVal - live.TsVal, 0u, 1000u); // the same millisecond clock, read a moment apart
+        Assert.Equal("/ HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), _server.ReceiveExactly(23)); // peeking consumed nothing
+    }
+
+    /// <summary>
+    /// What the anchor is for: an application that keeps receiving (Kestrel's transport, with its zero-byte waits)
+    /// while the socket is checkpointed 300 times never sees an error, and every checkpoint's stream adds up: its
+    /// queue is the client's stream from the first byte the application had not taken, to the last one sent.
+    /// </summary>
+    [RootFact]
+    public async Task CheckpointLive_WhileTheApplicationReceives_NeverFailsItsReceives()
+    {
+        var anchor = TcpRepair.Anchor(_server.SafeHandle);
+        _client.NoDelay = true;
+        long taken = 0;
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(async () =>
+        {
+            var buffer = new byte[7];
+            while (!stop.IsCancellationRequested)
+            {
+                await _server.ReceiveAsync(Memory<byte>.Empty, stop.Token); // .NET peeks one byte: EINVAL under repair
+                Interlocked.Add(ref taken, await _server.ReceiveAsync(buffer, stop.Token));
+            }
+        });
+        long sent = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            _client.Send(Enumerable.Range((int)sent, 1 + (i % 50)).Select(Pattern).ToArray());
+            sent += 1 + (i % 50);
+            SocketExtensions.WaitUntil(() => TcpRepair.GetInfo(_server.SafeHandle).BytesReceived == (ulong)sent, TimeSpan.FromSeconds(5), $"{sent} bytes received");
+            long before = Interlocked.Read(ref taken);
+            var state = TcpRepair.CheckpointLive(_server.SafeHandle, anchor, out var bytesReceived);
+            Assert.Equal(sent, (long)bytesReceived);
+            long inUserSpace = (long)bytesReceived - state.RecvQueue.Length;
+            Assert.InRange(inUserSpace, before, sent); // the reader counts a read after the kernel gave it
+            Assert.Equal(Enumerable.Range((int)inUserSpace, state.RecvQueue.Length).Select(Pattern).ToArray(), state.RecvQueue.ToArray());
+        }
+        Assert.False(reader.IsFaulted, reader.Exception?.ToString());
+        await stop.CancelAsync();
+        try
+        {
+            await reader; // ends at the loop's check or in a receive, cancelled: never with a SocketException
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        static byte Pattern(int position) => (byte)(position % 251);
+    }
+
+    /// <summary>
     /// Why the origin freezes its socket only for the checkpoint's syscalls: while frozen, a socket fails every
     /// receive the application starts — the zero-byte "wait for data" receive (.NET peeks one byte: EINVAL) as
     /// well as a real one (EPERM) — and Kestrel's transport, which reads again after every flush, gives up on the

@@ -21,7 +21,8 @@ void probe_linux(void)
     O(tcp_repair_window, snd_wl1); O(tcp_repair_window, snd_wnd); O(tcp_repair_window, max_window);
     O(tcp_repair_window, rcv_wnd); O(tcp_repair_window, rcv_wup);
     O(tcp_info, tcpi_state); O(tcp_info, tcpi_options); O(tcp_info, tcpi_rto); O(tcp_info, tcpi_rtt);
-    O(tcp_info, tcpi_bytes_acked); O(tcp_info, tcpi_bytes_received);
+    O(tcp_info, tcpi_bytes_acked); O(tcp_info, tcpi_bytes_received); O(tcp_info, tcpi_bytes_sent);
+    O(tcp_info, tcpi_snd_wnd);
 
     /* The wscale bit-fields share one byte: which nibble is which? */
     struct tcp_info ti = {0};
