@@ -63,12 +63,17 @@ public static partial class NodeDoctor
         {
             return new(name, DoctorStatus.Pass, probe());
         }
-        catch (Exception ex) when (ex is LinuxSocketException or NftException or IptablesException or SocketException
-            or InvalidOperationException or IOException or TimeoutException)
+        catch (Exception ex) when (IsProbeFailure(ex))
         {
             return new(name, DoctorStatus.Fail, ex.Message, fix);
         }
     }
+
+    /// <summary>What a probe's failure can look like: an errno, an nft or iptables error, a timeout, or a native library
+    /// that is missing or too old (DllNotFoundException, EntryPointNotFoundException).</summary>
+    private static bool IsProbeFailure(Exception ex) =>
+        ex is LinuxSocketException or NftException or IptablesException or SocketException or InvalidOperationException
+            or IOException or TimeoutException or TypeLoadException or UnauthorizedAccessException or System.ComponentModel.Win32Exception;
 
     /// <summary>One loopback connection whose listener saves SYNs: TCP_SAVE_SYN, SO_PEEK_OFF, then TCP_REPAIR on it.</summary>
     private static IEnumerable<DoctorCheck> ProbeTcp(NetworkNamespace ns)
@@ -101,7 +106,7 @@ public static partial class NodeDoctor
                 $"upgrade to Linux ≥ {MinimumKernel}: without it a handover of a connection with a long unread receive queue fails"),
                 Probe("TCP_REPAIR", () => ProbeRepair(server), "Linux ≥ 3.5 (TCP_REPAIR) and CAP_NET_ADMIN")];
         }
-        catch (Exception ex) when (ex is SocketException or LinuxSocketException)
+        catch (Exception ex) when (IsProbeFailure(ex))
         {
             return [new("TCP probes", DoctorStatus.Fail, $"a loopback connection in the probe namespace failed: {ex.Message}", "run as root")];
         }
@@ -226,16 +231,29 @@ public static partial class NodeDoctor
             };
         }
 
-        if (check.Status == DoctorStatus.Fail && ns.Run(() =>
-            {
-                using var nft = new NftContext();
-                return NfQueueSteering.IsNftQueueSupported(nft);
-            }))
+        if (check.Status == DoctorStatus.Fail && IsNftQueueSupported(ns))
         {
             return check with { Status = DoctorStatus.Warn, Detail = check.Detail + "; nft's own queue statement works, and Splice uses it here" };
         }
 
         return check;
+    }
+
+    /// <summary>Whether nft's own <c>queue</c> statement works here (false too when libnftables cannot be used at all).</summary>
+    private static bool IsNftQueueSupported(NetworkNamespace ns)
+    {
+        try
+        {
+            return ns.Run(() =>
+            {
+                using var nft = new NftContext();
+                return NfQueueSteering.IsNftQueueSupported(nft);
+            });
+        }
+        catch (Exception ex) when (IsProbeFailure(ex))
+        {
+            return false;
+        }
     }
 
     private static string ProbeQueuedPacket(NetworkNamespace ns)
