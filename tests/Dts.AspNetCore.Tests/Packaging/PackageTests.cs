@@ -28,11 +28,12 @@ public sealed class PackageTests : IDisposable
     {
         string feed = Path.Combine(_temp.FullName, "feed");
         (string repository, string configuration) = LocateBuild();
-        await RunAsync("dotnet", repository, "pack", Path.Combine(repository, "Dts.Web.sln"), "-c", configuration, "--no-build", "-o", feed, "-nologo");
+        await RunAsync("dotnet", repository, "pack", Path.Combine(repository, "Dts.Web.sln"), "-c", configuration, "--no-build", "-o", feed, "-nologo", "--disable-build-servers");
 
         string version = AssertPackages(feed);
         string app = WriteApp(feed, version);
-        await RunAsync("dotnet", app, "build", "-c", "Release", "-nologo");
+        // No build servers: nothing this test starts outlives it (MSBuild nodes, the compiler server).
+        await RunAsync("dotnet", app, "build", "-c", "Release", "-nologo", "--disable-build-servers");
 
         using Process process = StartApp(Path.Combine(app, "bin", "Release", "net10.0", "PackagedApp.dll"), out Task<Uri> listening);
         try
