@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Dts.Web entry point: installs what the testbed needs, builds Release, then
 #   ./dts.sh demo [args]     run the demo (dts demo)
-#   ./dts.sh test            run every test project; prints "tests: P passed, F failed, S skipped"
+#   ./dts.sh test            run dts doctor (a FAIL stops here), then every test project; prints
+#                            "tests: P passed, F failed, S skipped"
+#   ./dts.sh doctor [--netns NAME] [--vip ADDRESS]   check this machine (or a node's namespace) for what a node needs
 #   ./dts.sh bench [args]    run the benchmarks (dts bench)
 #   ./dts.sh <anything else> passed to dts, e.g. ./dts.sh testbed up --nodes 3, ./dts.sh status,
 #                            ./dts.sh testbed node stop|kill|start <run-id> n2
@@ -51,6 +53,8 @@ summarize() {
 
 run_tests() {
     local results rc summary passed failed
+    # The doctor first: a machine that lacks a kernel feature fails here, with the fix, not in a hundred tests.
+    dts doctor || die "the doctor found a FAIL (above); fix the machine, then run the tests again"
     results=$(mktemp -d /tmp/dts-test-results.XXXXXX)
     dts testbed down --leftovers >/dev/null || true
     set +e

@@ -13,12 +13,12 @@ namespace Dts.Linux.Namespaces;
 /// </summary>
 public sealed class NetworkNamespace : IDisposable
 {
-    private readonly SafeFdHandle _fd;
+    private readonly SafeFdHandle? _fd;
     private readonly BlockingCollection<WorkItem> _queue = new();
     private readonly Thread _thread;
     private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private NetworkNamespace(string name, SafeFdHandle fd)
+    private NetworkNamespace(string name, SafeFdHandle? fd)
     {
         Name = name;
         _fd = fd;
@@ -44,6 +44,30 @@ public sealed class NetworkNamespace : IDisposable
         }
 
         var ns = new NetworkNamespace(name, new SafeFdHandle(fd));
+        try
+        {
+            ns._entered.Task.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            ns.Dispose();
+            throw;
+        }
+
+        return ns;
+    }
+
+    /// <summary>
+    /// Creates a new, empty network namespace (unshare(2) CLONE_NEWNET on the namespace's thread; loopback down)
+    /// that has no name under /run/netns: it ends when this object is disposed and the last socket created in it
+    /// is closed, so nothing is left behind even if the process dies. For throwaway probes and experiments.
+    /// </summary>
+    /// <param name="name">A name for diagnostics (the thread's name); no file is created.</param>
+    /// <exception cref="LinuxSocketException">unshare(2) failed (EPERM without CAP_SYS_ADMIN).</exception>
+    public static NetworkNamespace CreatePrivate(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var ns = new NetworkNamespace(name, null);
         try
         {
             ns._entered.Task.GetAwaiter().GetResult();
@@ -114,14 +138,14 @@ public sealed class NetworkNamespace : IDisposable
         }
 
         _queue.Dispose();
-        _fd.Dispose();
+        _fd?.Dispose();
     }
 
     private void ThreadMain()
     {
-        if (Interop.Libc.setns(_fd, Interop.Libc.CLONE_NEWNET) != 0)
+        if (_fd is null ? Interop.Libc.unshare(Interop.Libc.CLONE_NEWNET) != 0 : Interop.Libc.setns(_fd, Interop.Libc.CLONE_NEWNET) != 0)
         {
-            _entered.SetException(LinuxSocketException.FromLastError(() => $"setns({Name}, CLONE_NEWNET)"));
+            _entered.SetException(LinuxSocketException.FromLastError(() => _fd is null ? "unshare(CLONE_NEWNET)" : $"setns({Name}, CLONE_NEWNET)"));
             return;
         }
 

@@ -23,12 +23,16 @@ internal static class TopologyBuilder
         }
 
         // Before any link exists, so new links inherit "default": no IPv6 (no DAD, no router solicitations in captures).
+        // Nodes: arp_announce=2, so a node's own ARP requests (refreshing the router's address while it answers from the
+        // VIP) carry its unicast address, never the VIP — the router would learn VIP → that node's MAC and stop the
+        // flooding (`dts doctor` checks it on a real node).
         await Task.WhenAll(layout.AllNamespaces.Select(ns => Netns.SysctlAsync(
             ns,
             cancellationToken,
             "net.ipv6.conf.all.disable_ipv6=1",
             "net.ipv6.conf.default.disable_ipv6=1",
-            "net.ipv4.ip_forward=" + (ns == rt ? "1" : "0")))).ConfigureAwait(false);
+            "net.ipv4.ip_forward=" + (ns == rt ? "1" : "0"),
+            "net.ipv4.conf.all.arp_announce=" + (ns == rt || ns == cl || ns == sw ? "0" : "2")))).ConfigureAwait(false);
         await Task.WhenAll(layout.AllNamespaces.Select(ns => Netns.IpAsync(ns, cancellationToken, "link", "set", "lo", "up"))).ConfigureAwait(false);
 
         // Multicast snooping off: frames to the VIP's multicast MAC are flooded to every node port.

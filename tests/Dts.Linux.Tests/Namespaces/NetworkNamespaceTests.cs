@@ -59,6 +59,21 @@ public sealed class NetworkNamespaceTests : IDisposable
         Assert.Contains("/run/netns/", error.Operation);
     }
 
+    [RootFact]
+    public void CreatePrivate_IsANewNamespaceWithOnlyLoopback()
+    {
+        string own = File.ReadAllText("/proc/thread-self/net/dev");
+        using var ns = NetworkNamespace.CreatePrivate("test");
+
+        string inside = ns.Run(() => File.ReadAllText("/proc/thread-self/net/dev"));
+        string self = ns.Run(() => new FileInfo("/proc/thread-self/ns/net").LinkTarget!);
+
+        Assert.NotEqual(new FileInfo("/proc/thread-self/ns/net").LinkTarget, self);
+        // Only loopback, as unshare(2) makes it.
+        Assert.Equal(["lo"], inside.Split('\n').Skip(2).Where(l => l.Contains(':', StringComparison.Ordinal)).Select(l => l.Split(':')[0].Trim()));
+        Assert.NotEqual(own, inside);
+    }
+
     [Fact]
     public void IsRoot_MatchesTheEffectiveUser() =>
         Assert.Equal(Environment.UserName == "root", LinuxEnvironment.IsRoot);
