@@ -104,7 +104,7 @@ public static partial class NodeDoctor
 
             return [saveSyn, Probe("SO_PEEK_OFF on TCP", () => ProbePeekOffset(client, server),
                 $"upgrade to Linux ≥ {MinimumKernel}: without it a handover of a connection with a long unread receive queue fails"),
-                Probe("TCP_REPAIR", () => ProbeRepair(server), "Linux ≥ 3.5 (TCP_REPAIR) and CAP_NET_ADMIN")];
+                Probe("TCP_REPAIR", () => ProbeRepair(server), "Linux ≥ 6.2 (TCP_REPAIR; tcpi_snd_wnd and tcpi_rcv_wnd in TCP_INFO for the live checkpoint) and CAP_NET_ADMIN")];
         }
         catch (Exception ex) when (IsProbeFailure(ex))
         {
@@ -145,13 +145,17 @@ public static partial class NodeDoctor
         TcpRepair.Freeze(server.SafeHandle);
         try
         {
-            TcpRepairState state = TcpRepair.Checkpoint(server.SafeHandle);
-            return $"froze, checkpointed ({state.RecvQueue.Length} bytes in the receive queue) and thawed a connection";
+            _ = TcpRepair.Checkpoint(server.SafeHandle);
         }
         finally
         {
             TcpRepair.Thaw(server.SafeHandle);
         }
+        // The origin's own checkpoint: anchored (repair mode for five syscalls), then read live (TCP_QUEUE_SEQ with the
+        // receive queue left selected, the windows in TCP_INFO: Linux ≥ 6.2).
+        TcpCheckpointAnchor anchor = TcpRepair.Anchor(server.SafeHandle);
+        TcpRepairState live = TcpRepair.CheckpointLive(server.SafeHandle, anchor, out _);
+        return $"froze, checkpointed and thawed a connection; anchored and checkpointed it live ({live.RecvQueue.Length} bytes in the receive queue)";
     }
 
     private static string ProbeSetTimeouts(NetworkNamespace ns)
