@@ -6,6 +6,7 @@ builder.AddDts();
 
 var app = builder.Build();
 app.UseDts();
+app.MapDtsManagement();
 app.UseStaticFiles();
 app.MapSampleEndpoints("/");
 app.MapSampleEndpoints("/api");

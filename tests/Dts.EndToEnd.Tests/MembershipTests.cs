@@ -66,7 +66,7 @@ public abstract class MembershipDrill(ClusterFixture cluster)
     {
         var t = cluster.Testbed;
         using var http = t.CreateClientHttpClient(TimeSpan.FromSeconds(2));
-        var json = await http.GetStringAsync(new Uri($"http://{t.NodeAddress(node)}:{t.Port}/dts/stats"));
+        var json = await http.GetStringAsync(t.ManagementUri(node, "/dts/stats"));
         return DtsStatsReader.Parse(json).Membership ?? throw new Xunit.Sdk.XunitException($"n{node} reports no membership");
     }
 
@@ -312,7 +312,7 @@ public sealed class MembershipStoreTests(MembershipClusterFixture cluster) : Mem
             Assert.Equal(BucketAssignment.DefaultBuckets, buckets);
             using (var http = t.CreateClientHttpClient(TimeSpan.FromSeconds(2)))
             {
-                var health = await http.GetStringAsync(new Uri($"http://{t.NodeAddress(1)}:{t.Port}/dts/health"));
+                var health = await http.GetStringAsync(t.ManagementUri(1, "/dts/health"));
                 Assert.StartsWith("degraded: membership store unreachable", health);
             }
 
