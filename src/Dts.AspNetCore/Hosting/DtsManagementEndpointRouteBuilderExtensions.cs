@@ -1,9 +1,11 @@
 using Dts.AspNetCore;
 using Dts.AspNetCore.Control;
+using Dts.AspNetCore.Health;
 using Dts.AspNetCore.Management;
 using Dts.AspNetCore.Mechanisms;
 using Dts.AspNetCore.Membership;
 using Dts.AspNetCore.Telemetry;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,8 +20,9 @@ namespace Microsoft.AspNetCore.Builder;
 public static class DtsManagementEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the route group <c>/dts</c> on the management endpoint: <c>GET /dts/health</c> (200 while the node serves:
-    /// <c>ok</c>, or what is degraded — the membership store unreachable, the node fenced), <c>GET /dts/stats</c>
+    /// Maps the route group <c>/dts</c> on the management endpoint: <c>GET /dts/health</c> (the app's health checks,
+    /// DTS's among them — <c>AddHealthChecks().AddDts()</c> — as JSON with every check's status, description and
+    /// data; 200 while the node serves, Healthy or Degraded, 503 when Unhealthy), <c>GET /dts/stats</c>
     /// (<see cref="Dts.Core.Telemetry.DtsStats"/> as JSON, with the membership view and bucket table under
     /// <c>membership</c>) and <c>GET /dts/peers</c> (each peer's reachability and control-channel round trip in µs).
     /// Every operator endpoint of DTS is mapped here. The group is returned for conventions, e.g.
@@ -36,7 +39,7 @@ public static class DtsManagementEndpointRouteBuilderExtensions
         {
             return group;
         }
-        group.MapGet("/health", (IClusterMembership membership) => Results.Text(Health(membership.View)));
+        group.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = DtsHealthResponseWriter.WriteAsync });
         group.MapGet("/peers", async (ControlChannel channel, CancellationToken ct) => Results.Json(await channel.PingPeersAsync(ct)));
         group.MapGet("/stats", (DtsTelemetry telemetry, IHandoverMechanism mechanism, IClusterMembership membership, BucketTable buckets, IOptions<DtsOptions> o) =>
             Results.Json(DtsStatsEndpoint.Get(telemetry, mechanism, membership, buckets, o)));
@@ -56,20 +59,5 @@ public static class DtsManagementEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Add(endpoint => endpoint.Metadata.Add(DtsManagementMetadata.Instance));
         return builder;
-    }
-
-    /// <summary>One line: <c>ok</c>, or the degradations a node serving with them should still report (static stability).</summary>
-    private static string Health(MembershipView view)
-    {
-        var problems = new List<string>();
-        if (!view.StoreReachable)
-        {
-            problems.Add($"membership store unreachable, serving with the view of revision {view.Revision}");
-        }
-        if (view.Fenced)
-        {
-            problems.Add("fenced: answering no SYN until the lease is renewed");
-        }
-        return problems.Count == 0 ? "ok" : "degraded: " + string.Join("; ", problems);
     }
 }

@@ -72,6 +72,7 @@ public static class DtsServiceCollectionExtensions
     private static void AddNode(IServiceCollection services, DtsOptions options)
     {
         services.AddMetrics();
+        services.AddHealthChecks().AddDts();
         services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = ControlChannel.MaxMessageSize;
