@@ -15,7 +15,7 @@ namespace Dts.AspNetCore.Dispatch;
 /// impossible) the route's fallback for every request of the connection. A matched route none of whose destinations
 /// is available (their nodes left the membership) gets its fallback at once. Connections that arrived by
 /// handover, and those on the node's unicast address, are served here without a dispatch. Requests on the management
-/// endpoint (<see cref="Management.DtsManagementEndpoint"/>) pass untouched: they are neither served nor counted as the app's.
+/// endpoint (<see cref="Management.DtsManagementConnectionFeature"/>) pass untouched: they are neither served nor counted as the app's.
 /// </summary>
 internal sealed partial class DtsDispatchMiddleware(
     RequestDelegate next,
@@ -28,12 +28,11 @@ internal sealed partial class DtsDispatchMiddleware(
 {
     private readonly string _self = options.Value.NodeId;
     private readonly bool _responseHeaders = options.Value.ResponseHeaders;
-    private readonly Management.DtsManagementEndpoint _management = new(options.Value);
 
     public async Task InvokeAsync(HttpContext context)
     {
         var connection = context.Features.Get<DtsConnectionFeature>();
-        if (connection is null && _management.IsManagementConnection(context.Connection))
+        if (connection is null && context.Features.Get<Management.DtsManagementConnectionFeature>() is not null)
         {
             await next(context).ConfigureAwait(false);
             return;

@@ -127,7 +127,15 @@ public static class DtsServiceCollectionExtensions
             listen.Use(next => new DtsConnectionMiddleware(next, options, mechanism).OnConnectionAsync);
         });
         // The operators' endpoints (MapDtsManagement, RequireDtsManagement): the unicast address only, never the VIP.
-        kestrel.Listen(unicast, options.ManagementPort, listen => listen.Protocols = HttpProtocols.Http1);
+        kestrel.Listen(unicast, options.ManagementPort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.Use(next => connection =>
+            {
+                connection.Features.Set(DtsManagementConnectionFeature.Instance);
+                return next(connection);
+            });
+        });
         kestrel.Listen(unicast, options.ControlPort, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;

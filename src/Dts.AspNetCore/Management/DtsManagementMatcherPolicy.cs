@@ -1,20 +1,17 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Matching;
-using Microsoft.Extensions.Options;
 
 namespace Dts.AspNetCore.Management;
 
 /// <summary>
 /// Routing's endpoint selector for the management endpoint (as routing's own <c>HostMatcherPolicy</c> is for hosts,
-/// but by the connection's local endpoint): on a connection to the management endpoint only endpoints with
+/// but by the connection, <see cref="DtsManagementConnectionFeature"/>): on a connection to the management endpoint only endpoints with
 /// <see cref="DtsManagementMetadata"/> match; on every other connection (the VIP, <c>Dts:Port</c> on the unicast
 /// address) none of them does, so <c>http://&lt;VIP&gt;/dts/stats</c> reaches the app's own routing.
 /// </summary>
-internal sealed class DtsManagementMatcherPolicy(IOptions<DtsOptions> options) : MatcherPolicy, IEndpointSelectorPolicy
+internal sealed class DtsManagementMatcherPolicy : MatcherPolicy, IEndpointSelectorPolicy
 {
-    private readonly DtsManagementEndpoint _management = new(options.Value);
-
     /// <summary>After routing's host and method policies.</summary>
     public override int Order => 100;
 
@@ -23,7 +20,7 @@ internal sealed class DtsManagementMatcherPolicy(IOptions<DtsOptions> options) :
 
     public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates)
     {
-        var onManagement = _management.IsManagementConnection(httpContext.Connection);
+        var onManagement = httpContext.Features.Get<DtsManagementConnectionFeature>() is not null;
         for (var i = 0; i < candidates.Count; i++)
         {
             if (candidates.IsValidCandidate(i)
