@@ -47,8 +47,8 @@ public static class DtsManagementEndpointRouteBuilderExtensions
     }
 
     /// <summary>
-    /// Serves the endpoints of <paramref name="builder"/> on the management endpoint only (matched by the connection's
-    /// local address and port, not by the <c>Host</c> header), e.g. <c>app.MapPrometheusScrapingEndpoint().RequireDtsManagement()</c>.
+    /// Serves the endpoints of <paramref name="builder"/> on the management endpoint only (decided by the listener the connection came in on, not by the
+    /// <c>Host</c> header), e.g. <c>app.MapPrometheusScrapingEndpoint().RequireDtsManagement()</c>.
     /// With <c>Dts:Enabled=false</c> there is no management endpoint and they are served on the app's own endpoints.
     /// </summary>
     /// <typeparam name="TBuilder">The endpoint convention builder.</typeparam>
