@@ -24,6 +24,21 @@ public sealed class DtsOptions
     /// <summary>The control-channel port (gRPC over mutual TLS) on each node's unicast address (default 7443).</summary>
     public int ControlPort { get; set; } = 7443;
 
+    /// <summary>
+    /// The management port on this node's unicast address (default 9090): <c>/dts/*</c> (health, stats, peers) and
+    /// whatever the app maps with <c>RequireDtsManagement()</c> (e.g. <c>/metrics</c>) are served there and only there,
+    /// never on the VIP and never on <see cref="Port"/> (the fallback proxy's). Must differ from <see cref="Port"/> and
+    /// <see cref="ControlPort"/>.
+    /// </summary>
+    public int ManagementPort { get; set; } = 9090;
+
+    /// <summary>
+    /// When true, responses carry <c>X-Dts-Node</c> (the node that served), <c>X-Dts-Origin</c> (on a handed-over
+    /// connection, the node that accepted it) and <c>X-Dts-Proxied-By</c> (on a response the origin forwarded);
+    /// default false: a cluster's internals are not shown to clients.
+    /// </summary>
+    public bool ResponseHeaders { get; set; }
+
     /// <summary>The handover mechanism of the whole cluster (default <see cref="HandoverMechanism.Repair"/>).</summary>
     public HandoverMechanism Mechanism { get; set; } = HandoverMechanism.Repair;
 

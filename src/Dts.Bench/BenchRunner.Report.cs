@@ -23,7 +23,7 @@ public sealed partial class BenchRunner
             using var http = t.CreateClientHttpClient(TimeSpan.FromSeconds(10));
             foreach (int node in new[] { BenchCluster.OriginNode, BenchCluster.TargetNode })
             {
-                string json = await http.GetStringAsync(new Uri($"http://{t.NodeAddress(node)}:{t.Port}/dts/stats"), cancellationToken).ConfigureAwait(false);
+                string json = await http.GetStringAsync(t.ManagementUri(node, "/dts/stats"), cancellationToken).ConfigureAwait(false);
                 var stats = DtsStatsReader.Parse(json);
                 if (node == BenchCluster.OriginNode && stats.HandoverFailures > 0)
                 {

@@ -163,7 +163,7 @@ public sealed partial class DemoRunner
         var stats = new List<DtsStats>(testbed.NodeCount);
         for (int i = 1; i <= testbed.NodeCount; i++)
         {
-            string json = await http.GetStringAsync(new Uri($"http://{testbed.NodeAddress(i)}:{testbed.Port}/dts/stats"), cancellationToken).ConfigureAwait(false);
+            string json = await http.GetStringAsync(testbed.ManagementUri(i, "/dts/stats"), cancellationToken).ConfigureAwait(false);
             stats.Add(DtsStatsReader.Parse(json));
         }
 

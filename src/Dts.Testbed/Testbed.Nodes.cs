@@ -15,7 +15,7 @@ public sealed partial class Testbed
 
     /// <summary>
     /// Starts node <paramref name="node"/> in its namespace (<c>ip netns exec … &lt;NodeCommand&gt; --Dts:ConfigFile=…</c>,
-    /// output appended to its log) and waits until <c>GET http://&lt;node ip&gt;:&lt;port&gt;/dts/health</c> from the
+    /// output appended to its log) and waits until <c>GET http://&lt;node ip&gt;:&lt;management port&gt;/dts/health</c> from the
     /// client namespace answers 200.
     /// </summary>
     /// <exception cref="InvalidOperationException">No node command configured, or the node is already running.</exception>
@@ -45,7 +45,7 @@ public sealed partial class Testbed
 
     private async Task WaitForReadyAsync(NodeProcess process, CancellationToken cancellationToken)
     {
-        var uri = new Uri($"http://{_layout.NodeAddress(process.Node)}:{Options.Port}/dts/health");
+        var uri = ManagementUri(process.Node, "/dts/health");
         using var http = CreateClientHttpClient(TimeSpan.FromSeconds(2));
         var deadline = DateTime.UtcNow + Options.ReadinessTimeout;
         string lastProblem = "no answer yet";

@@ -38,6 +38,7 @@ public sealed partial class Testbed
             Vip = IPAddress.Parse(record.Vip),
             Port = record.Port,
             ControlPort = record.ControlPort,
+            ManagementPort = record.ManagementPort,
             NodeNetwork = IPNetwork.Parse(record.NodeNetwork),
             ClientNetwork = IPNetwork.Parse(record.ClientNetwork),
             Mechanism = record.Mechanism,

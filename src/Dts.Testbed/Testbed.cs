@@ -70,6 +70,16 @@ public sealed partial class Testbed : IAsyncDisposable
     /// <summary>The service port on the VIP.</summary>
     public ushort Port => _layout.Options.Port;
 
+    /// <summary>The port of each node's management endpoint (<c>/dts/*</c>, <c>/metrics</c>), on its unicast address only.</summary>
+    public ushort ManagementPort => _layout.Options.ManagementPort;
+
+    /// <summary>
+    /// <paramref name="pathAndQuery"/> (e.g. <c>/dts/stats</c>) on node <paramref name="node"/>'s management endpoint,
+    /// <c>http://&lt;node address&gt;:&lt;ManagementPort&gt;/…</c> (reached from the client namespace through the router).
+    /// </summary>
+    public Uri ManagementUri(int node, string pathAndQuery) =>
+        new(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://{NodeAddress(node)}:{ManagementPort}{pathAndQuery}"));
+
     /// <summary>The multicast MAC the VIP resolves to, e.g. <c>01:00:5e:12:00:64</c>.</summary>
     public string VipMulticastMac => _layout.VipMulticastMac;
 
@@ -229,6 +239,7 @@ public sealed partial class Testbed : IAsyncDisposable
         NodeNetwork = _layout.Options.NodeNetwork.ToString(),
         ClientNetwork = _layout.Options.ClientNetwork.ToString(),
         ControlPort = _layout.Options.ControlPort,
+        ManagementPort = _layout.Options.ManagementPort,
         Mechanism = _layout.Options.Mechanism,
         HashSeed = _layout.Options.HashSeed,
         Membership = _layout.Options.Membership,

@@ -192,18 +192,18 @@ internal sealed partial class TestbedLayout
             errors.Add($"Mechanism '{o.Mechanism}' must be {string.Join(" or ", Enum.GetNames<HandoverMechanism>().Select(n => $"'{n}'"))}.");
         }
 
-        if (o.Port == 0 || o.ControlPort == 0 || o.Port == o.ControlPort)
+        if (o.Port == 0 || o.ControlPort == 0 || o.ManagementPort == 0 || o.Port == o.ControlPort || o.ManagementPort == o.Port || o.ManagementPort == o.ControlPort)
         {
-            errors.Add($"Port {o.Port} and ControlPort {o.ControlPort} must be distinct and non-zero.");
+            errors.Add($"Port {o.Port}, ControlPort {o.ControlPort} and ManagementPort {o.ManagementPort} must be distinct and non-zero.");
         }
 
         if (!Enum.IsDefined(o.Membership))
         {
             errors.Add($"Membership '{o.Membership}' must be {string.Join(" or ", Enum.GetNames<TestbedMembership>().Select(n => $"'{n}'"))}.");
         }
-        else if (HasEtcd && (o.Port is EtcdClientPort or EtcdPeerPort || o.ControlPort is EtcdClientPort or EtcdPeerPort))
+        else if (HasEtcd && (o.Port is EtcdClientPort or EtcdPeerPort || o.ControlPort is EtcdClientPort or EtcdPeerPort || o.ManagementPort is EtcdClientPort or EtcdPeerPort))
         {
-            errors.Add($"Port {o.Port} and ControlPort {o.ControlPort} must not be etcd's ports {EtcdClientPort} and {EtcdPeerPort}.");
+            errors.Add($"Port {o.Port}, ControlPort {o.ControlPort} and ManagementPort {o.ManagementPort} must not be etcd's ports {EtcdClientPort} and {EtcdPeerPort}.");
         }
 
         if (o.Buckets < 1)

@@ -21,6 +21,9 @@ public sealed record TestbedOptions
     /// <summary>TCP port of the node-to-node control channel, on each node's unicast address.</summary>
     public ushort ControlPort { get; init; } = 7443;
 
+    /// <summary>TCP port of each node's management endpoint (<c>/dts/*</c>), on its unicast address only.</summary>
+    public ushort ManagementPort { get; init; } = 9090;
+
     /// <summary>The node-side subnet (a /24 or larger): router at .1, nodes at .11, .12, ….</summary>
     public IPNetwork NodeNetwork { get; init; } = IPNetwork.Parse("198.18.0.0/24");
 
@@ -60,7 +63,7 @@ public sealed record TestbedOptions
     /// <summary>Extra environment variables for the node processes.</summary>
     public IReadOnlyDictionary<string, string> NodeEnvironment { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>How long a started node may take until <c>/dts/health</c> answers 200.</summary>
+    /// <summary>How long a started node may take until <c>/dts/health</c> on its management port answers 200.</summary>
     public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Time between SIGTERM and SIGKILL when nodes are stopped or the testbed goes down.</summary>

@@ -42,7 +42,7 @@ public abstract class ControlChannelTests(ClusterFixture cluster)
         using var http = t.CreateClientHttpClient(TimeSpan.FromSeconds(10));
         for (var i = 1; i <= t.NodeCount; i++)
         {
-            var peers = await http.GetFromJsonAsync<JsonElement>($"http://{t.NodeAddress(i)}:{t.Port}/dts/peers");
+            var peers = await http.GetFromJsonAsync<JsonElement>(t.ManagementUri(i, "/dts/peers"));
 
             Assert.Equal(t.NodeCount - 1, peers.GetArrayLength());
             foreach (var peer in peers.EnumerateArray())

@@ -66,7 +66,7 @@ public abstract class MembershipDrill(ClusterFixture cluster)
     {
         var t = cluster.Testbed;
         using var http = t.CreateClientHttpClient(TimeSpan.FromSeconds(2));
-        var json = await http.GetStringAsync(new Uri($"http://{t.NodeAddress(node)}:{t.Port}/dts/stats"));
+        var json = await http.GetStringAsync(t.ManagementUri(node, "/dts/stats"));
         return DtsStatsReader.Parse(json).Membership ?? throw new Xunit.Sdk.XunitException($"n{node} reports no membership");
     }
 
@@ -343,11 +343,10 @@ public sealed class MembershipStoreTests(MembershipClusterFixture cluster) : Mem
                 buckets += m.SelfBuckets;
             }
             Assert.Equal(BucketAssignment.DefaultBuckets, buckets);
-            using (var http = t.CreateClientHttpClient(TimeSpan.FromSeconds(2)))
-            {
-                var health = await http.GetStringAsync(new Uri($"http://{t.NodeAddress(1)}:{t.Port}/dts/health"));
-                Assert.StartsWith("degraded: membership store unreachable", health);
-            }
+            var (code, health) = await NodeHealth.GetAsync(t, 1);
+            Assert.Equal(System.Net.HttpStatusCode.OK, code); // degraded, still serving
+            Assert.Equal("Degraded", health.Check("dts-membership").Status());
+            Assert.StartsWith("membership store unreachable", health.Check("dts-membership").GetProperty("description").GetString(), StringComparison.Ordinal);
 
             // Together: a member alone has no quorum, so it never says healthy.
             await Task.WhenAll(Enumerable.Range(1, 3).Select(i => t.StartEtcdMemberAsync(i)));

@@ -60,6 +60,13 @@ public abstract class NodeFailureTests(ClusterFixture cluster)
         }
         Assert.True(answered > 0, $"all {unowned} connections were owned by the dead node");
 
+        // A survivor still serves (200) and says which peer its control channel lost.
+        var (code, health) = await NodeHealth.GetAsync(t, 1);
+        Assert.Equal(System.Net.HttpStatusCode.OK, code);
+        Assert.True(health.Status() == "Degraded" && health.Check("dts-control-peers").Status() == "Degraded", health.ToString());
+        Assert.Equal("unreachable", health.Check("dts-control-peers").GetProperty("data").GetProperty("n3").GetString());
+        Assert.Equal("Healthy", health.Check("dts-flow-table").Status());
+
         await t.StartNodeAsync(3);
         var served = false;
         for (var i = 0; i < 30 && !served; i++)

@@ -1,7 +1,8 @@
 namespace Dts.Testbed.Tests;
 
 /// <summary>
-/// A stand-in node program: Debian's nginx (installed by dts.sh) answering <c>/dts/health</c> with its host name and
+/// A stand-in node program: Debian's nginx (installed by dts.sh) answering <c>/dts/health</c> on the testbed's default
+/// management port (9090) with its host name and
 /// address, so node lifecycles are checked without the sample app. Its configuration lives in a temporary directory.
 /// </summary>
 internal sealed class StandInNode : IDisposable
@@ -20,7 +21,7 @@ internal sealed class StandInNode : IDisposable
             http {
               access_log off;
               server {
-                listen 80;
+                listen 9090;
                 location = /dts/health { return 200 "$hostname $server_addr\n"; }
               }
             }

@@ -82,6 +82,8 @@ public sealed class TestbedNetworkTests(NetworkOnlyTestbedFixture fixture) : ICl
         Assert.Equal("198.18.0.100", (string?)dts["Vip"]);
         Assert.Equal(80, (int)dts["Port"]!);
         Assert.Equal(7443, (int)dts["ControlPort"]!);
+        Assert.Equal(9090, (int)dts["ManagementPort"]!);
+        Assert.True((bool)dts["ResponseHeaders"]!);
         Assert.Equal("Repair", (string?)dts["Mechanism"]);
         Assert.Equal(0x5eedu, (uint)dts["HashSeed"]!);
         Assert.Equal(["198.18.0.11", "198.18.0.12", "198.18.0.13"], dts["Nodes"]!.AsArray().Select(n => (string?)n!["Address"]));

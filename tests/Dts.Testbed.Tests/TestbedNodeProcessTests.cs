@@ -21,14 +21,14 @@ public sealed class TestbedNodeProcessTests
 
         Assert.True(tb.IsNodeRunning(1) && tb.IsNodeRunning(2));
         Assert.Contains($"config --Dts:ConfigFile={tb.NodeConfigPath(2)}", File.ReadAllText(tb.NodeLogPath(2)), StringComparison.Ordinal);
-        Assert.EndsWith(tb.NodeAddress(2).ToString(), (await http.GetStringAsync($"http://{tb.NodeAddress(2)}/dts/health")).Trim(), StringComparison.Ordinal);
+        Assert.EndsWith(tb.NodeAddress(2).ToString(), (await http.GetStringAsync(tb.ManagementUri(2, "/dts/health"))).Trim(), StringComparison.Ordinal);
 
         await tb.StopNodeAsync(2);
         Assert.False(tb.IsNodeRunning(2));
-        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync($"http://{tb.NodeAddress(2)}/dts/health"));
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync(tb.ManagementUri(2, "/dts/health")));
 
         await tb.StartNodeAsync(2);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://{tb.NodeAddress(2)}/dts/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(tb.ManagementUri(2, "/dts/health"))).StatusCode);
 
         int pid = tb.NodeProcessId(1)!.Value;
         await tb.KillNodeAsync(1);
@@ -70,7 +70,7 @@ public sealed class TestbedNodeProcessTests
             int restarted = opened.NodeProcessId(2)!.Value;
             Assert.Equal(restarted, owner.NodeProcessId(2));
             Assert.Equal(restarted, SessionOf(restarted)); // its own session: it outlives whoever started it
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://{owner.NodeAddress(2)}/dts/health")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(owner.ManagementUri(2, "/dts/health"))).StatusCode);
 
             await opened.StopNodeAsync(2);
             Assert.False(owner.IsNodeRunning(2));

@@ -38,6 +38,10 @@ internal sealed class DtsOptionsValidator(IProxyConfigProvider proxyConfig, ICon
         {
             errors.Add($"Dts:ControlPort {o.ControlPort} must be in 1..65535 and differ from Dts:Port.");
         }
+        if (o.ManagementPort is < 1 or > 65535 || o.ManagementPort == o.Port || o.ManagementPort == o.ControlPort)
+        {
+            errors.Add($"Dts:ManagementPort {o.ManagementPort} must be in 1..65535 and differ from Dts:Port and Dts:ControlPort (operator endpoints are never served where clients or the fallback proxy reach the node).");
+        }
         if (!Enum.IsDefined(o.Mechanism))
         {
             errors.Add($"Dts:Mechanism {o.Mechanism} must be one of {string.Join(", ", Enum.GetNames<Dts.Core.Handover.HandoverMechanism>())}.");

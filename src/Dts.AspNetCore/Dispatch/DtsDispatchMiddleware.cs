@@ -14,7 +14,8 @@ namespace Dts.AspNetCore.Dispatch;
 /// sticks to the connection: served here, handed over to the target node, or (when a handover is
 /// impossible) the route's fallback for every request of the connection. A matched route none of whose destinations
 /// is available (their nodes left the membership) gets its fallback at once. Connections that arrived by
-/// handover, and those on the node's unicast address, are served here without a dispatch.
+/// handover, and those on the node's unicast address, are served here without a dispatch. Requests on the management
+/// endpoint (<see cref="Management.DtsManagementConnectionFeature"/>) pass untouched: they are neither served nor counted as the app's.
 /// </summary>
 internal sealed partial class DtsDispatchMiddleware(
     RequestDelegate next,
@@ -26,10 +27,16 @@ internal sealed partial class DtsDispatchMiddleware(
     ILogger<DtsDispatchMiddleware> logger)
 {
     private readonly string _self = options.Value.NodeId;
+    private readonly bool _responseHeaders = options.Value.ResponseHeaders;
 
     public async Task InvokeAsync(HttpContext context)
     {
         var connection = context.Features.Get<DtsConnectionFeature>();
+        if (connection is null && context.Features.Get<Management.DtsManagementConnectionFeature>() is not null)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
         if (connection is null || connection.ArrivedByHandover)
         {
             await ServeLocalAsync(context, connection).ConfigureAwait(false);
@@ -116,14 +123,17 @@ internal sealed partial class DtsDispatchMiddleware(
     }
 
     /// <summary>
-    /// Serves the request here. Responses say which node served them (<c>X-Dts-Node</c>) and, on a
-    /// connection that arrived by handover, which node accepted it (<c>X-Dts-Origin</c>).
+    /// Serves the request here. With <c>Dts:ResponseHeaders</c>, responses say which node served them
+    /// (<c>X-Dts-Node</c>) and, on a connection that arrived by handover, which node accepted it (<c>X-Dts-Origin</c>).
     /// </summary>
     private Task ServeLocalAsync(HttpContext context, DtsConnectionFeature? connection)
     {
-        context.Response.Headers["X-Dts-Node"] = _self;
         var arrivedByHandover = connection?.ArrivedByHandover ?? false;
-        if (arrivedByHandover)
+        if (_responseHeaders)
+        {
+            context.Response.Headers["X-Dts-Node"] = _self;
+        }
+        if (_responseHeaders && arrivedByHandover)
         {
             context.Response.Headers["X-Dts-Origin"] = connection!.OriginNodeId;
         }

@@ -11,7 +11,7 @@ namespace Dts.AspNetCore.Fallback;
 /// </summary>
 internal sealed class FallbackForwarder(IHttpForwarder forwarder, Microsoft.Extensions.Options.IOptions<DtsOptions> options) : IDisposable
 {
-    private readonly ProxiedByTransformer _transformer = new(options.Value.NodeId);
+    private readonly ProxiedByTransformer _transformer = new(options.Value.ResponseHeaders ? options.Value.NodeId : null);
 
     private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromSeconds(100) };
 

@@ -79,6 +79,20 @@ internal sealed class FlowOwnership(IOptions<DtsOptions> options, IOptions<FlowM
         }
     }
 
+    /// <summary>Whether the kernel holds this node's tables now (<see cref="NftFlowTable.IsInstalled"/>); false before the host started.</summary>
+    public bool IsInstalled(out string problem)
+    {
+        if (!_table.IsValueCreated)
+        {
+            problem = "not installed yet (the host has not started)";
+            return false;
+        }
+        return _table.Value.IsInstalled(out problem);
+    }
+
+    /// <summary>The buckets whose SYNs this node answers now.</summary>
+    public int BucketCount => _table.IsValueCreated ? _table.Value.Buckets.Count : 0;
+
     /// <summary>Replaces the buckets whose SYNs this node answers (<see cref="NftFlowTable.SetBuckets"/>).</summary>
     public void SetBuckets(IEnumerable<int> buckets) => _table.Value.SetBuckets(buckets);
 

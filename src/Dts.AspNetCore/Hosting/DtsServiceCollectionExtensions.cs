@@ -8,6 +8,7 @@ using Dts.AspNetCore.Fallback;
 using Dts.AspNetCore.Flow;
 using Dts.AspNetCore.Handover;
 using Dts.AspNetCore.Mechanisms;
+using Dts.AspNetCore.Management;
 using Dts.AspNetCore.Membership;
 using Dts.AspNetCore.Mechanisms.Repair;
 using Dts.AspNetCore.Mechanisms.Splice;
@@ -16,6 +17,7 @@ using Dts.Core.Handover;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
@@ -34,7 +36,8 @@ public static class DtsServiceCollectionExtensions
     /// nft flow table, the membership of <c>Dts:Membership</c> and the bucket table that follows it, the control
     /// channel (gRPC over mutual TLS), the handover coordinator and receiver, the handover mechanism of
     /// <c>Dts:Mechanism</c>, and Kestrel endpoints on 0.0.0.0:Port (HTTP/1.x; connections to the VIP are dispatched,
-    /// those to the node's own address served here) and unicast:ControlPort (HTTP/2, mTLS). When false, nothing of the node is
+    /// those to the node's own address served here), unicast:ManagementPort (the operators' endpoints, see
+    /// <c>MapDtsManagement()</c>) and unicast:ControlPort (HTTP/2, mTLS). When false, nothing of the node is
     /// registered: no certificates are read, no nft table, no control channel, Kestrel's endpoints are the app's.
     /// Services are added with <c>TryAdd*</c>, so one the app registered before (a <see cref="TimeProvider"/>, say)
     /// is kept. Call it once per service collection: a second call would bind the sections and add the Kestrel
@@ -69,6 +72,7 @@ public static class DtsServiceCollectionExtensions
     private static void AddNode(IServiceCollection services, DtsOptions options)
     {
         services.AddMetrics();
+        services.AddHealthChecks().AddDts();
         services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = ControlChannel.MaxMessageSize;
@@ -95,6 +99,7 @@ public static class DtsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<BucketTable>());
         // Added after Kestrel's own socket transport, so Kestrel tries it first.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, AdoptingListenerFactory>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, DtsManagementMatcherPolicy>());
         services.Configure<KestrelServerOptions>(kestrel => ConfigureEndpoints(kestrel, options));
 
         // The handover mechanism of Dts:Mechanism: one line each; everything else of it is in its folder.
@@ -120,6 +125,16 @@ public static class DtsServiceCollectionExtensions
             listen.Protocols = HttpProtocols.Http1;
             var mechanism = listen.ApplicationServices.GetRequiredService<IHandoverMechanism>();
             listen.Use(next => new DtsConnectionMiddleware(next, options, mechanism).OnConnectionAsync);
+        });
+        // The operators' endpoints (MapDtsManagement, RequireDtsManagement): the unicast address only, never the VIP.
+        kestrel.Listen(unicast, options.ManagementPort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.Use(next => connection =>
+            {
+                connection.Features.Set(DtsManagementConnectionFeature.Instance);
+                return next(connection);
+            });
         });
         kestrel.Listen(unicast, options.ControlPort, listen =>
         {

@@ -29,9 +29,19 @@ internal sealed class DtsTelemetry
         _handovers = meter.CreateCounter<long>("dts.handovers", "{handover}", "Handovers by direction (out, in), result (ok, failed) and mechanism (Repair, Splice).");
         _fallbacks = meter.CreateCounter<long>("dts.fallbacks", "{request}", "Requests served by a fallback (proxy, local, reject) instead of a handover.");
         _served = meter.CreateCounter<long>("dts.requests.served", "{request}", "Requests this node's app served.");
-        _duration = meter.CreateHistogram<double>("dts.handover.duration", "s", "Origin-side duration of a successful handover.");
-        _phase = meter.CreateHistogram<double>("dts.handover.phase.duration", "s", "Duration of one handover phase (HandoverPhases lists them), tagged with phase and side (origin, target).");
+        _duration = meter.CreateHistogram<double>("dts.handover.duration", "s", "Origin-side duration of a successful handover.", tags: null, DurationBuckets);
+        _phase = meter.CreateHistogram<double>("dts.handover.phase.duration", "s", "Duration of one handover phase (HandoverPhases lists them), tagged with phase and side (origin, target).", tags: null, DurationBuckets);
     }
+
+    /// <summary>
+    /// Bucket boundaries (s) the duration histograms advise exporters to use: 5 µs to 5 s, since a handover phase takes
+    /// microseconds and a whole handover up to the handover timeout (OpenTelemetry's default boundaries, 0–10000, are
+    /// meant for milliseconds and would put every sample into one bucket).
+    /// </summary>
+    private static readonly InstrumentAdvice<double> DurationBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    };
 
     public LatencyReservoir Latency { get; } = new();
 

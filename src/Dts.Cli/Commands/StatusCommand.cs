@@ -83,7 +83,7 @@ internal static class StatusCommand
         {
             try
             {
-                string json = await http.GetStringAsync(new Uri($"http://{testbed.NodeAddress(node)}:{testbed.Port}/dts/stats"), cancellationToken);
+                string json = await http.GetStringAsync(testbed.ManagementUri(node, "/dts/stats"), cancellationToken);
                 view = TestbedPrinter.FormatMembership(DtsStatsReader.Parse(json).Membership);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)

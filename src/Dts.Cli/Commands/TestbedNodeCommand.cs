@@ -40,7 +40,7 @@ internal static class TestbedNodeCommand
 
         string description = verb switch
         {
-            NodeVerb.Start => "Start the node (detached; output appended to its log) and wait until /dts/health answers 200.",
+            NodeVerb.Start => "Start the node (detached; output appended to its log) and wait until /dts/health on its management port answers 200.",
             NodeVerb.Stop => "Send the node SIGTERM (it drains) and wait until it exits (SIGKILL after the grace period).",
             _ => "Kill the node with SIGKILL (a crash) and wait until it is gone.",
         };

@@ -30,6 +30,7 @@ internal static class TestbedPrinter
 
         Console.WriteLine("try:");
         Console.WriteLine($"  ip netns exec {tb.ClientNamespace} curl http://{tb.Vip}/whoami");
+        Console.WriteLine($"  ip netns exec {tb.ClientNamespace} curl {tb.ManagementUri(1, "/dts/stats")}     (operators' endpoints: each node's address, port {tb.ManagementPort}; never the VIP)");
         Console.WriteLine($"  ip netns exec {tb.NodeNamespace(1)} nft list ruleset");
         Console.WriteLine($"  tail -f {tb.NodeLogPath(1)}");
         Console.WriteLine($"  ./dts.sh testbed node kill|stop|start {tb.RunId} {tb.NodeId(1)}     (kill: SIGKILL, a crash; stop: SIGTERM, a drain; start: bring it back)");

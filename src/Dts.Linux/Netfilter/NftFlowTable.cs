@@ -146,6 +146,26 @@ public sealed partial class NftFlowTable : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the kernel holds the tables' hooked chains now (<c>list chain</c> of <c>inet</c> pre, out and buckets,
+    /// and <c>arp</c> out: their rules, not the sets' elements). False, with libnftables' error in
+    /// <paramref name="problem"/>, when one is missing (never installed, or removed by someone else since).
+    /// </summary>
+    public bool IsInstalled(out string problem)
+    {
+        string t = Options.TableName;
+        foreach (string chain in (string[])[$"inet {t} pre", $"inet {t} out", $"inet {t} buckets", $"arp {t}_arp out"])
+        {
+            if (!_nft.TryRun($"list chain {chain}", out _, out string error))
+            {
+                problem = $"chain {chain}: {error.Trim()}";
+                return false;
+            }
+        }
+        problem = "";
+        return true;
+    }
+
     /// <summary>The buckets last set with <see cref="SetBuckets"/>, ascending.</summary>
     public IReadOnlyList<int> Buckets => _buckets;
 

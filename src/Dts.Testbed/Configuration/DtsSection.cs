@@ -13,6 +13,8 @@ namespace Dts.Testbed.Configuration;
 /// <param name="Vip">The VIP every node holds.</param>
 /// <param name="Port">HTTP port on the VIP and on each node's address.</param>
 /// <param name="ControlPort">Control-channel port on each node's address.</param>
+/// <param name="ManagementPort">Management-endpoint port (<c>/dts/*</c>) on each node's address.</param>
+/// <param name="ResponseHeaders">Whether responses carry <c>X-Dts-*</c> headers (the tests, demo and bench read them).</param>
 /// <param name="Mechanism">Handover mechanism, written by name.</param>
 /// <param name="HashSeed">Seed of the ownership hash.</param>
 /// <param name="Nodes">Every node, in index order (a node's index is the hash bucket it owns).</param>
@@ -25,6 +27,8 @@ internal sealed record DtsSection(
     string Vip,
     ushort Port,
     ushort ControlPort,
+    ushort ManagementPort,
+    bool ResponseHeaders,
     HandoverMechanism Mechanism,
     uint HashSeed,
     IReadOnlyList<DtsSectionNode> Nodes,

@@ -37,6 +37,8 @@ internal static class NodeConfigWriter
             Vip: o.Vip.ToString(),
             Port: o.Port,
             ControlPort: o.ControlPort,
+            ManagementPort: o.ManagementPort,
+            ResponseHeaders: true,
             Mechanism: o.Mechanism,
             HashSeed: o.HashSeed,
             Nodes: [.. Enumerable.Range(1, layout.NodeCount).Select(i => new DtsSectionNode(TestbedLayout.NodeId(i), layout.NodeAddress(i).ToString()))],

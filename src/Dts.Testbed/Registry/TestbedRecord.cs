@@ -39,6 +39,9 @@ internal sealed record TestbedRecord
 
     public ushort ControlPort { get; init; }
 
+    /// <summary>The nodes' management port (entries written before it was recorded: the default, 9090).</summary>
+    public ushort ManagementPort { get; init; } = 9090;
+
     public HandoverMechanism Mechanism { get; init; }
 
     public uint HashSeed { get; init; }

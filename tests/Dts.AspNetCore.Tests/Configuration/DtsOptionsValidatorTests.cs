@@ -55,6 +55,7 @@ public sealed class DtsOptionsValidatorTests : IDisposable
             ["Dts:FlowIdleTimeout"] = "00:01:00",
             ["Dts:Vip"] = "not-an-ip",
             ["Dts:ControlPort"] = "80",
+            ["Dts:ManagementPort"] = "80",
             ["Dts:Nodes:1:Address"] = "nowhere",
             ["ReverseProxy:Clusters:api:Destinations:n3:Metadata:Dts.Node"] = "n7",
             ["ReverseProxy:Routes:api:Metadata:Dts.Fallback"] = "Sometimes",
@@ -71,6 +72,7 @@ public sealed class DtsOptionsValidatorTests : IDisposable
         Assert.Contains("Dts:NodeId 'n9' is not in Dts:Nodes", all);
         Assert.Contains("Dts:Vip 'not-an-ip'", all);
         Assert.Contains("Dts:ControlPort 80", all);
+        Assert.Contains("Dts:ManagementPort 80 must be in 1..65535 and differ from Dts:Port and Dts:ControlPort", all);
         Assert.Contains("Dts:Nodes:1:Address 'nowhere'", all);
         Assert.Contains("Dts.Node 'n7' is not in Dts:Nodes", all);
         Assert.Contains("Dts.Fallback 'Sometimes'", all);
@@ -79,7 +81,7 @@ public sealed class DtsOptionsValidatorTests : IDisposable
         Assert.Contains("ReverseProxy:Routes:broken", all);
         Assert.Contains("NoSuchPolicy", all);
         Assert.Contains("Dts:FlowIdleTimeout 00:01:00 must exceed Kestrel's keep-alive timeout", all);
-        Assert.True(ex.Failures.Count() >= 10, all);
+        Assert.True(ex.Failures.Count() >= 11, all);
     }
 
     public void Dispose() => Directory.Delete(_certDir, recursive: true);

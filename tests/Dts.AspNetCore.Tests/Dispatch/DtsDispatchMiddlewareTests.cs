@@ -64,6 +64,40 @@ public sealed class DtsDispatchMiddlewareTests : IDisposable
     }
 
     [Fact]
+    public async Task InvokeAsync_ResponseHeadersOff_NoXDtsHeaders()
+    {
+        using var services = Build("Local", new Dictionary<string, string?> { ["Dts:ResponseHeaders"] = "false" });
+        var (context, _, served) = await InvokeAsync(services, "/static/hello.txt");
+        var handedIn = new DtsConnectionFeature
+        {
+            Flow = new FlowKey(new IPEndPoint(new IPAddress([198, 19, 0, 2]), 40001), new IPEndPoint(new IPAddress([198, 18, 0, 100]), 80)),
+            ArrivedByHandover = true,
+            OriginNodeId = "n2",
+        };
+        var (adopted, _, servedAdopted) = await InvokeAsync(services, "/whoami", handedIn);
+
+        Assert.True(served() && servedAdopted());
+        Assert.DoesNotContain(context.Response.Headers.Keys, k => k.StartsWith("X-Dts-", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(adopted.Response.Headers.Keys, k => k.StartsWith("X-Dts-", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ResponseHeadersOn_HandedInNamesServerAndOrigin()
+    {
+        using var services = Build("Local");
+        var handedIn = new DtsConnectionFeature
+        {
+            Flow = new FlowKey(new IPEndPoint(new IPAddress([198, 19, 0, 2]), 40001), new IPEndPoint(new IPAddress([198, 18, 0, 100]), 80)),
+            ArrivedByHandover = true,
+            OriginNodeId = "n2",
+        };
+        var (context, _, served) = await InvokeAsync(services, "/whoami", handedIn);
+
+        Assert.True(served());
+        Assert.Equal(("n1", "n2"), (context.Response.Headers["X-Dts-Node"].ToString(), context.Response.Headers["X-Dts-Origin"].ToString()));
+    }
+
+    [Fact]
     public async Task InvokeAsync_LaterRequest_FollowsTheStickyFallback()
     {
         using var services = Build("Reject");

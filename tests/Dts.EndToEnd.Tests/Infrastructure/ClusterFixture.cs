@@ -58,7 +58,7 @@ public class ClusterFixture : IAsyncLifetime
         var all = new List<JsonElement>();
         for (var i = 1; i <= Testbed.NodeCount; i++)
         {
-            all.Add(await http.GetFromJsonAsync<JsonElement>($"http://{Testbed.NodeAddress(i)}:{Testbed.Port}/dts/stats"));
+            all.Add(await http.GetFromJsonAsync<JsonElement>(Testbed.ManagementUri(i, "/dts/stats")));
         }
         return all;
     }
