@@ -29,5 +29,9 @@ internal sealed class SpanRecorder : IDisposable
     public IReadOnlyList<Activity> Spans(string name, string tag, object? value) =>
         _stopped.Where(a => a.Source.Name == DtsTracing.SourceName && a.OperationName == name && Equals(a.GetTagItem(tag), value)).ToList();
 
+    /// <summary>The stopped <c>Dts</c> spans of trace <paramref name="traceId"/>.</summary>
+    public IReadOnlyList<Activity> InTrace(ActivityTraceId traceId) =>
+        _stopped.Where(a => a.Source.Name == DtsTracing.SourceName && a.TraceId == traceId).ToList();
+
     public void Dispose() => _listener.Dispose();
 }
