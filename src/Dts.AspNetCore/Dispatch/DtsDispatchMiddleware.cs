@@ -123,8 +123,9 @@ internal sealed partial class DtsDispatchMiddleware(
         connection.Pipe?.Recorder.StopRecording();
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag(DtsTracing.Route, decision.RouteId);
-            activity.SetTag(DtsTracing.Target, decision.NodeId ?? decision.DestinationAddress);
+            // No route matched: neither tag (SetTag with null adds nothing).
+            activity.SetTag(DtsTracing.Route, decision.RouteId.Length > 0 ? decision.RouteId : null);
+            activity.SetTag(DtsTracing.Target, decision.NodeId ?? (decision.DestinationAddress.Length > 0 ? decision.DestinationAddress : null));
             activity.SetTag(DtsTracing.Outcome,
                 decision.Rejected ? "reject" : decision.Proxied ? "proxy" : decision.NodeId == _self || decision.NodeId is null ? "local" : "handed_over");
             activity.SetTag(DtsTracing.FallbackReason, fallbackReason);
