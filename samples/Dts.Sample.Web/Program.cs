@@ -8,6 +8,7 @@ builder.AddDts();
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter("Dts")
     .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+builder.AddSampleTracing();
 
 var app = builder.Build();
 app.UseDts();

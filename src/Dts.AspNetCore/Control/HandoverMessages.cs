@@ -26,6 +26,8 @@ internal static class HandoverMessages
         // Arrays this handover owns and never changes again: wrapped, not copied.
         SavedSyn = UnsafeByteOperations.UnsafeWrap(offer.State.SavedSyn),
         SentUnixUs = offer.SentAt is { } sent ? (sent - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond : 0,
+        Traceparent = offer.TraceParent ?? "",
+        Tracestate = offer.TraceState ?? "",
     };
 
     /// <summary>Reads an offer from <paramref name="request"/>; false (with the reason) when it is malformed.</summary>
@@ -53,7 +55,9 @@ internal static class HandoverMessages
             new IPEndPoint(new IPAddress(request.LocalAddress.Span), (int)request.LocalPort));
         offer = new HandoverOffer(request.HandoverId, request.OriginNode, mechanism, flow,
             new HandoverState(FromMessage(request.Tcp), request.SavedSyn.Memory),
-            request.SentUnixUs > 0 ? DateTimeOffset.UnixEpoch.AddTicks(request.SentUnixUs * TimeSpan.TicksPerMicrosecond) : null);
+            request.SentUnixUs > 0 ? DateTimeOffset.UnixEpoch.AddTicks(request.SentUnixUs * TimeSpan.TicksPerMicrosecond) : null,
+            request.Traceparent.Length > 0 ? request.Traceparent : null,
+            request.Tracestate.Length > 0 ? request.Tracestate : null);
         reason = "";
         return true;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dts.AspNetCore.Connections;
 using Dts.AspNetCore.Fallback;
 using Dts.AspNetCore.Handover;
@@ -70,38 +71,44 @@ internal sealed partial class DtsDispatchMiddleware(
         await ServeLocalAsync(context, connection).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The connection's decision, traced as span <see cref="DtsTracing.Dispatch"/> (when a listener samples it; the
+    /// handover's span is its child): the route, the target node, the outcome and, after a handover that did not happen,
+    /// its reason.
+    /// </summary>
     private async Task<DispatchDecision> DecideAsync(HttpContext context, DtsConnectionFeature connection)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var activity = DtsTracing.Source.StartActivity(DtsTracing.Dispatch);
+        var started = Stopwatch.GetTimestamp();
         var decision = await dispatch.DecideAsync(context).ConfigureAwait(false);
-        var decided = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        var decided = Stopwatch.GetElapsedTime(started);
         if (decision is null)
         {
-            return Stick(connection, Local);
+            return Stick(connection, Local, activity);
         }
         if (decision.NoDestination)
         {
             // Every destination of the route is down: its fallback answers now (no handover to a node that left).
             Log.NoDestination(logger, connection.Flow.ToString(), decision.RouteId, decision.ClusterId, decision.Fallback);
-            return Stick(connection, Fallback(decision));
+            return Stick(connection, Fallback(decision), activity, "no destination available");
         }
         if (decision.NodeId == _self)
         {
-            return Stick(connection, decision);
+            return Stick(connection, decision, activity);
         }
         if (decision.NodeId is null || !decision.HandoverAllowed)
         {
             // A destination outside the cluster, or a route that asks for the proxy: YARP forwards it.
-            return Stick(connection, decision with { Proxied = true });
+            return Stick(connection, decision with { Proxied = true }, activity);
         }
 
         var result = await coordinator.TryHandOverAsync(context, connection, decision, context.RequestAborted, decided).ConfigureAwait(false);
         Log.Dispatched(logger, connection.Flow.ToString(), decision.RouteId, decision.NodeId, result.Status, result.Reason);
         if (result.Status == HandoverStatus.HandedOver)
         {
-            return Stick(connection, decision);
+            return Stick(connection, decision, activity);
         }
-        return Stick(connection, Fallback(decision));
+        return Stick(connection, Fallback(decision), activity, result.Reason);
     }
 
     /// <summary>The route's <c>Dts.Fallback</c>: served here, rejected (503), or proxied to the decided destination (rejected when there is none).</summary>
@@ -115,10 +122,21 @@ internal sealed partial class DtsDispatchMiddleware(
 
     private static DispatchDecision Local { get; } = new("", "", null, "", DtsFallbackMode.Local);
 
-    private static DispatchDecision Stick(DtsConnectionFeature connection, DispatchDecision decision)
+    /// <param name="activity">The dispatch's span, if recorded: tagged with the decision.</param>
+    /// <param name="fallbackReason">Why the route's fallback serves the connection; null when no fallback applies.</param>
+    private DispatchDecision Stick(DtsConnectionFeature connection, DispatchDecision decision, Activity? activity, string? fallbackReason = null)
     {
         connection.Decision = decision;
         connection.Pipe?.Recorder.StopRecording();
+        if (activity is { IsAllDataRequested: true })
+        {
+            // No route matched: neither tag (SetTag with null adds nothing).
+            activity.SetTag(DtsTracing.Route, decision.RouteId.Length > 0 ? decision.RouteId : null);
+            activity.SetTag(DtsTracing.Target, decision.NodeId ?? (decision.DestinationAddress.Length > 0 ? decision.DestinationAddress : null));
+            activity.SetTag(DtsTracing.Outcome,
+                decision.Rejected ? "reject" : decision.Proxied ? "proxy" : decision.NodeId == _self || decision.NodeId is null ? "local" : "handed_over");
+            activity.SetTag(DtsTracing.FallbackReason, fallbackReason);
+        }
         return decision;
     }
 

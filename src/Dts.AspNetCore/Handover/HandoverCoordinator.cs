@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Dts.AspNetCore.Connections;
@@ -49,14 +50,29 @@ internal sealed partial class HandoverCoordinator(
     /// channel are touched (<see cref="TargetNotMember"/>, counted as a failed handover).
     /// </summary>
     /// <param name="dispatch">How long the dispatch decision took (phase <c>dispatch</c>, the first of a handover's wall time).</param>
+    /// <remarks>
+    /// Traced as span <see cref="DtsTracing.HandoverOrigin"/> (when a listener samples it): its W3C context travels in the
+    /// offer, so the target's span is its child; its phases are events; a failure sets status Error with the reason.
+    /// </remarks>
     public async Task<HandoverResult> TryHandOverAsync(
         HttpContext context, DtsConnectionFeature connection, DispatchDecision decision, CancellationToken cancellationToken, TimeSpan dispatch = default)
     {
+        using var activity = DtsTracing.Source.StartActivity(DtsTracing.HandoverOrigin, ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(DtsTracing.Mechanism, mechanism.Kind.ToString());
+            activity.SetTag(DtsTracing.Target, decision.NodeId);
+            DtsTracing.SetFlow(activity, connection.Flow);
+        }
         var view = membership.View;
         if (!view.IsAvailable(decision.NodeId!))
         {
             telemetry.HandoverFailed(mechanism.Kind, TargetNotMember);
             Log.TargetNotMember(logger, connection.Flow, decision.NodeId!, view.Revision);
+            if (activity is not null)
+            {
+                DtsTracing.SetFailed(activity, "failed", TargetNotMember);
+            }
             return HandoverResult.Failed(TargetNotMember);
         }
 
@@ -72,11 +88,15 @@ internal sealed partial class HandoverCoordinator(
         }
         if (reason is not null)
         {
+            // Not a failure: the route's fallback serves a connection no mechanism can move (TLS, HTTP/2, ...).
+            activity?.SetTag(DtsTracing.Outcome, "not_eligible");
+            activity?.SetTag(DtsTracing.FallbackReason, reason);
             return HandoverResult.NotEligible(reason);
         }
 
         var flow = connection.Flow;
         var handoverId = Guid.NewGuid().ToString("N");
+        activity?.SetTag(DtsTracing.HandoverId, handoverId);
         var phases = new HandoverPhases();
         phases.Add("dispatch", dispatch);
         var started = time.GetTimestamp();
@@ -107,7 +127,7 @@ internal sealed partial class HandoverCoordinator(
             phases.Lap("checkpoint", ref mark, time);
             if (state != TcpSocketState.Established)
             {
-                return Abort(flow, $"TCP state {state} at the checkpoint");
+                return Abort(flow, $"TCP state {state} at the checkpoint", activity, phases);
             }
 
             // 4. The unconsumed stream: every byte the client sent that this node's app did not answer — what the
@@ -117,10 +137,12 @@ internal sealed partial class HandoverCoordinator(
             recorder.RecordUpTo(inUserSpace);
             if (!await WaitForRecorderAsync(recorder, inUserSpace, cancellationToken).ConfigureAwait(false))
             {
-                return Abort(flow, $"recorded {recorder.Observed} bytes, the socket delivered {inUserSpace}");
+                return Abort(flow, $"recorded {recorder.Observed} bytes, the socket delivered {inUserSpace}", activity, phases);
             }
             checkpoint = checkpoint with { RecvQueue = Concat(recorder.Recorded.Span[..checked((int)inUserSpace)], checkpoint.RecvQueue.Span) };
-            var offer = new HandoverOffer(handoverId, _self, mechanism.Kind, flow, mechanism.Capture(connection, checkpoint), time.GetUtcNow());
+            var (traceParent, traceState) = DtsTracing.ContextOf(activity);
+            var offer = new HandoverOffer(
+                handoverId, _self, mechanism.Kind, flow, mechanism.Capture(connection, checkpoint), time.GetUtcNow(), traceParent, traceState);
             phases.Lap("record", ref mark, time);
 
             // 5. Ask the target. From here on only its answer (or, when that is lost, the Cancel query) decides: a
@@ -130,7 +152,7 @@ internal sealed partial class HandoverCoordinator(
             applied = answer.Applied;
             if (!applied)
             {
-                return Abort(flow, answer.Reason);
+                return Abort(flow, answer.Reason, activity, phases);
             }
 
             // 6. The target owns the flow: silence Kestrel's output and put the socket back in repair mode, so its
@@ -148,12 +170,17 @@ internal sealed partial class HandoverCoordinator(
             phases.Lap("release", ref mark, time);
             var total = dispatch + time.GetElapsedTime(started, mark);
             telemetry.HandoverCompleted(mechanism.Kind, phases, total);
+            if (activity is not null)
+            {
+                activity.SetTag(DtsTracing.Outcome, "handed_over");
+                DtsTracing.AddPhases(activity, phases, new DateTimeOffset(activity.StartTimeUtc) - dispatch);
+            }
             Log.HandedOver(logger, handoverId, flow, decision.NodeId!, total.TotalMicroseconds);
             return HandoverResult.HandedOver;
         }
         catch (Exception ex) when (!applied)
         {
-            return Abort(flow, ex.GetType().Name + ": " + ex.Message);
+            return Abort(flow, ex.GetType().Name + ": " + ex.Message, activity, phases);
         }
         finally
         {
@@ -271,8 +298,15 @@ internal sealed partial class HandoverCoordinator(
     }
 
     /// <summary>The origin keeps the connection: the socket is live (it is frozen only around the checkpoint), the flow's segments pass again.</summary>
-    private HandoverResult Abort(FlowKey flow, string reason)
+    /// <param name="activity">The handover's span, if recorded: marked failed (status Error, the reason) with the phases that ran.</param>
+    private HandoverResult Abort(FlowKey flow, string reason, Activity? activity, in HandoverPhases phases)
     {
+        if (activity is not null)
+        {
+            // phases[0] is dispatch, which ended when the span started.
+            DtsTracing.SetFailed(activity, "failed", reason);
+            DtsTracing.AddPhases(activity, phases, new DateTimeOffset(activity.StartTimeUtc) - phases[0].Duration);
+        }
         flows.RemoveHandedOut(flow);
         telemetry.HandoverFailed(mechanism.Kind, reason);
         Log.HandoverFailed(logger, flow, reason);

@@ -17,4 +17,8 @@ namespace Dts.AspNetCore.Handover;
 /// half the handover timeout after it, whenever the offer reaches it (a target that stalled must not commit a flow
 /// the origin has already taken back); cluster clocks are assumed to agree within well under that half.
 /// </param>
-internal sealed record HandoverOffer(string HandoverId, string OriginNode, HandoverMechanism Mechanism, FlowKey Flow, HandoverState State, DateTimeOffset? SentAt = null);
+/// <param name="TraceParent">W3C Trace Context <c>traceparent</c> of the origin's handover span (the target's span is its child), or null when the origin recorded none.</param>
+/// <param name="TraceState">W3C Trace Context <c>tracestate</c> of that span, or null.</param>
+internal sealed record HandoverOffer(
+    string HandoverId, string OriginNode, HandoverMechanism Mechanism, FlowKey Flow, HandoverState State, DateTimeOffset? SentAt = null,
+    string? TraceParent = null, string? TraceState = null);

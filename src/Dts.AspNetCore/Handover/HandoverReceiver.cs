@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Dts.AspNetCore.Connections;
 using Dts.AspNetCore.Mechanisms;
 using Dts.AspNetCore.Telemetry;
@@ -31,6 +32,11 @@ internal sealed partial class HandoverReceiver(
     /// <param name="offer">The origin's offer.</param>
     /// <param name="received">When the control channel read the request (a <see cref="System.Diagnostics.Stopwatch"/> timestamp, the
     /// clock of <see cref="TimeProvider.System"/> a node runs on), the start of phase <c>receive</c>; 0: now.</param>
+    /// <remarks>
+    /// The first delivery is traced as span <see cref="DtsTracing.HandoverTarget"/> (when a listener samples it), a child of
+    /// the origin's handover span named by the offer's trace context; its phases are events; a refusal sets status Error
+    /// with the reason.
+    /// </remarks>
     public async Task<HandoverAnswer> ApplyAsync(HandoverOffer offer, long received = 0)
     {
         received = received == 0 ? time.GetTimestamp() : received;
@@ -48,6 +54,14 @@ internal sealed partial class HandoverReceiver(
         {
             entry.Commit.MeasureFrom(sentAt);
         }
+        using var activity = DtsTracing.StartTarget(offer.TraceParent, offer.TraceState);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(DtsTracing.HandoverId, offer.HandoverId);
+            activity.SetTag(DtsTracing.Mechanism, offer.Mechanism.ToString());
+            activity.SetTag(DtsTracing.Origin, offer.OriginNode);
+            DtsTracing.SetFlow(activity, offer.Flow);
+        }
         HandoverAnswer answer;
         try
         {
@@ -56,6 +70,10 @@ internal sealed partial class HandoverReceiver(
         catch (Exception ex)
         {
             answer = Refuse(offer, ex.GetType().Name + ": " + ex.Message);
+        }
+        if (activity is not null)
+        {
+            Trace(activity, answer);
         }
         entry.Answer.TrySetResult(answer);
         return answer;
@@ -127,6 +145,18 @@ internal sealed partial class HandoverReceiver(
         phases.AddRange(result.Phases);
         // reply: from the mechanism's return to the answer written (RecordAnswered).
         return HandoverAnswer.Applied with { Phases = phases, AnsweredAt = applied };
+    }
+
+    /// <summary>The answer on the target's span: outcome, and the phases so far (<c>reply</c> is written after the span ends; <c>/dts/stats</c> has it).</summary>
+    private static void Trace(Activity activity, HandoverAnswer answer)
+    {
+        if (!answer.Accepted)
+        {
+            DtsTracing.SetFailed(activity, "refused", answer.Reason);
+            return;
+        }
+        activity.SetTag(DtsTracing.Outcome, "applied");
+        DtsTracing.AddPhases(activity, answer.Phases, new DateTimeOffset(activity.StartTimeUtc));
     }
 
     private HandoverAnswer Refuse(HandoverOffer offer, string reason)

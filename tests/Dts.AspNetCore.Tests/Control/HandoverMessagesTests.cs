@@ -20,7 +20,8 @@ public sealed class HandoverMessagesTests
                 Mss = 1448, SndWscale = 7, RcvWscale = 9, WindowScaling = true, SackPermitted = true, Timestamps = true, TsVal = 123456,
                 Window = new TcpRepairWindow { snd_wl1 = 1, snd_wnd = 2, max_window = 3, rcv_wnd = 4, rcv_wup = 5 },
             }, new byte[] { 0x45, 0, 0, 40 }),
-            new DateTimeOffset(2026, 12, 2, 1, 2, 3, TimeSpan.Zero).AddTicks(4_560)); // µs precision on the wire
+            new DateTimeOffset(2026, 12, 2, 1, 2, 3, TimeSpan.Zero).AddTicks(4_560), // µs precision on the wire
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "dts=1");
 
         var request = HandoverMessages.ToRequest(offer);
         Assert.True(HandoverMessages.TryReadOffer(request, out var back, out var reason), reason);
@@ -34,6 +35,20 @@ public sealed class HandoverMessagesTests
         Assert.Equal(a.RecvQueue.ToArray(), b.RecvQueue.ToArray());
         Assert.Equal(offer.State.SavedSyn.ToArray(), back.State.SavedSyn.ToArray());
         Assert.Equal(offer.SentAt, back.SentAt);
+        Assert.Equal((offer.TraceParent, offer.TraceState), (back.TraceParent, back.TraceState));
+    }
+
+    [Fact]
+    public void TryReadOffer_NoTraceContext_NullsAndNothingOnTheWire()
+    {
+        var offer = Dts.AspNetCore.Tests.Control.ControlTestTarget.Offer(16);
+        var request = HandoverMessages.ToRequest(offer);
+        var withContext = HandoverMessages.ToRequest(offer with { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" });
+
+        Assert.True(HandoverMessages.TryReadOffer(request, out var back, out var reason), reason);
+        Assert.Equal(((string?)null, (string?)null), (back.TraceParent, back.TraceState));
+        // proto3 leaves empty strings off the wire: a handover without a recorded span costs no byte more than before.
+        Assert.Equal(request.CalculateSize() + 2 + 55, withContext.CalculateSize());
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using Dts.AspNetCore.Connections;
 using Dts.AspNetCore.Dispatch;
 using Dts.AspNetCore.Membership;
 using Dts.AspNetCore.Telemetry;
+using Dts.AspNetCore.Tests.Telemetry;
 using Dts.Core.Tcp;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -95,6 +96,21 @@ public sealed class DtsDispatchMiddlewareTests : IDisposable
 
         Assert.True(served());
         Assert.Equal(("n1", "n2"), (context.Response.Headers["X-Dts-Node"].ToString(), context.Response.Headers["X-Dts-Origin"].ToString()));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_OnlyDestinationDown_DispatchSpanNamesTheFallbackAndItsReason()
+    {
+        using var spans = new SpanRecorder();
+        using var services = Build("Reject");
+        using var request = new Activity("test request").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        await InvokeAsync(services, "/static/hello.txt");
+
+        var dispatch = Assert.Single(spans.InTrace(request.TraceId));
+        Assert.Equal((DtsTracing.Dispatch, request.SpanId), (dispatch.OperationName, dispatch.ParentSpanId));
+        Assert.Equal(("static", "n2"), (dispatch.GetTagItem(DtsTracing.Route), dispatch.GetTagItem(DtsTracing.Target)));
+        Assert.Equal(("reject", "no destination available"), (dispatch.GetTagItem(DtsTracing.Outcome), dispatch.GetTagItem(DtsTracing.FallbackReason)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
 using System.Net;
@@ -9,6 +10,7 @@ using Dts.AspNetCore.Flow;
 using Dts.AspNetCore.Handover;
 using Dts.AspNetCore.Mechanisms.Repair;
 using Dts.AspNetCore.Telemetry;
+using Dts.AspNetCore.Tests.Telemetry;
 using Dts.Core.Tcp;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,6 +88,39 @@ public sealed class HandoverCoordinatorTests : IDisposable
         var result = await _coordinator.TryHandOverAsync(NewRequest(), pair.Connection, Decision("n3"), CancellationToken.None);
 
         Assert.Equal(HandoverCoordinator.TargetNotMember, result.Reason);
+    }
+
+    [Fact]
+    public async Task TryHandOverAsync_TargetNotAMember_SpanFailedWithTheReason()
+    {
+        using var spans = new SpanRecorder();
+        using var pair = await LoopbackPair.ConnectAsync();
+
+        var result = await _coordinator.TryHandOverAsync(NewRequest(), pair.Connection, Decision("n2"), CancellationToken.None);
+
+        var span = Assert.Single(spans.Spans(DtsTracing.HandoverOrigin, "network.peer.port", pair.Connection.Flow.Client.Port));
+        Assert.Equal(ActivityKind.Client, span.Kind);
+        Assert.Equal(("n2", "Repair"), (span.GetTagItem(DtsTracing.Target), span.GetTagItem(DtsTracing.Mechanism)));
+        Assert.Equal(("failed", result.Reason), (span.GetTagItem(DtsTracing.Outcome), span.GetTagItem(DtsTracing.FallbackReason)));
+        Assert.Equal((ActivityStatusCode.Error, result.Reason), (span.Status, span.StatusDescription));
+    }
+
+    [Fact]
+    public async Task TryHandOverAsync_FailsInTheFlowTable_SpanFailedWithThePhasesThatRan()
+    {
+        using var spans = new SpanRecorder();
+        using var pair = await LoopbackPair.ConnectAsync();
+
+        var error = await Assert.ThrowsAsync<FormatException>(() =>
+            _coordinator.TryHandOverAsync(NewRequest(), pair.Connection, Decision("n3"), CancellationToken.None, dispatch: TimeSpan.FromMicroseconds(250)));
+
+        var span = Assert.Single(spans.Spans(DtsTracing.HandoverOrigin, "network.peer.port", pair.Connection.Flow.Client.Port));
+        Assert.Equal("FormatException: " + error.Message, span.GetTagItem(DtsTracing.FallbackReason));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Matches("^[0-9a-f]{32}$", (string)span.GetTagItem(DtsTracing.HandoverId)!);
+        var dispatch = Assert.Single(span.Events);
+        Assert.Equal(("dispatch", 250.0), (dispatch.Name, (double)dispatch.Tags.Single(t => t.Key == DtsTracing.PhaseDuration).Value!));
+        Assert.Equal(new DateTimeOffset(span.StartTimeUtc), dispatch.Timestamp);
     }
 
     private static DispatchDecision Decision(string node) =>

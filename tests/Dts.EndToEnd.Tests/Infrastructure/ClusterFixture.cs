@@ -19,6 +19,16 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>Extra configuration for every node, by configuration path (written into its n&lt;i&gt;.json).</summary>
     protected virtual IReadOnlyDictionary<string, string> NodeSettings { get; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The sample's tracing (SampleTracing) on every node: spans to the node's log (the console exporter), only for requests
+    /// that arrive with a sampled <c>traceparent</c> header, so that other tests' traffic neither traces nor logs.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> TracingSettings { get; } = new Dictionary<string, string>
+    {
+        ["OTEL_TRACES_EXPORTER"] = "console",
+        ["OTEL_TRACES_SAMPLER"] = "parentbased_always_off",
+    };
+
     public Testbed.Testbed Testbed => _testbed ?? throw new InvalidOperationException("testbed not up");
 
     public bool IsUp => _testbed is not null;
@@ -39,7 +49,7 @@ public class ClusterFixture : IAsyncLifetime
             Mechanism = Mechanism,
             NodeCommand = sample.Command,
             NodeWorkingDirectory = sample.WorkingDirectory,
-            NodeSettings = NodeSettings,
+            NodeSettings = TracingSettings.Concat(NodeSettings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
         });
     }
 
