@@ -17,6 +17,7 @@ internal static class CliApplication
         root.Add(StatusCommand.Create());
         root.Add(DemoCommand.Create());
         root.Add(BenchCommand.Create());
+        root.Add(CaptureCommand.Create());
         return root;
     }
 }

@@ -48,7 +48,7 @@ public abstract class LossTests(ClusterFixture cluster)
             "add rule inet dtsloss lossy meta l4proto tcp numgen random mod 100 < 5 drop");
         try
         {
-            await using var capture = await Capture.StartAsync(t, t.ClientNamespace, "eth0", $"tcp port {t.Port} and host {t.Vip}");
+            await using var capture = await RouterCapture.StartAsync(t, t.ClientNamespace, "eth0", $"tcp port {t.Port} and host {t.Vip}");
             var downloadPort = await DownloadAsync();
             var uploadPort = await UploadAsync();
             var segments = await capture.StopAsync();

@@ -50,7 +50,7 @@ public abstract class MembershipDrill(ClusterFixture cluster)
     protected ClusterFixture Cluster => cluster;
 
     /// <summary>Failed requests with their wall-clock start (to read next to the node logs) and what the capture saw of their client port.</summary>
-    private protected static string Forensics(IEnumerable<LoadSample> failed, DateTime startedUtc, IReadOnlyList<Capture.Segment>? segments = null) =>
+    private protected static string Forensics(IEnumerable<LoadSample> failed, DateTime startedUtc, IReadOnlyList<RouterCapture.Segment>? segments = null) =>
         string.Join("\n", failed.Take(10).Select(s =>
             $"  {startedUtc + s.Start:HH:mm:ss.fff} (+{s.Start.TotalMilliseconds:0} ms) port {s.ClientPort}: {s.Error}"
             + (segments is null ? "" : string.Concat(segments
@@ -238,7 +238,7 @@ public abstract class MembershipTests(ClusterFixture cluster) : MembershipDrill(
         await WaitSettledAsync(3);
         IReadOnlyList<LoadSample> samples;
         DateTime startedUtc;
-        await using var capture = await Capture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
+        await using var capture = await RouterCapture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
         await using (var load = NewConnectionLoad.Start(t, "/whoami", workers: 4, connectTimeout: ClientConnectTimeout, requestTimeout: TimeSpan.FromSeconds(4)))
         {
             startedUtc = load.StartedUtc;
@@ -335,7 +335,7 @@ public sealed class MembershipStoreTests(MembershipClusterFixture cluster) : Mem
         await WaitSettledAsync(3);
         var bound = TimeSpan.FromSeconds(5);
         var first = 26_000 + (Environment.ProcessId % 100) * 30;
-        await using var capture = await Capture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
+        await using var capture = await RouterCapture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
         var clients = new List<(KeepAliveClient Client, string Node)>();
         try
         {
@@ -380,7 +380,7 @@ public sealed class MembershipStoreTests(MembershipClusterFixture cluster) : Mem
         var t = Cluster.Testbed;
         await WaitSettledAsync(3);
         var n3 = t.NodeNamespace(3);
-        await using var capture = await Capture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
+        await using var capture = await RouterCapture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
         IReadOnlyList<LoadSample> samples;
         DateTime startedUtc;
         TimeSpan cutAt, healedAt;

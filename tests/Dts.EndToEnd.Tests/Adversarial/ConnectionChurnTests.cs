@@ -14,7 +14,7 @@ public sealed class ConnectionChurnTests(AdversarialNodeLifecycleFixture cluster
     public async Task Wrk64NewConnectionsWithClose_OriginRestarts_NoNodeSendsRst()
     {
         var t = cluster.Testbed;
-        await using var capture = await Capture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
+        await using var capture = await RouterCapture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
         var wrk = t.RunInClientAsync("wrk",
             ["-t", "4", "-c", "64", "-d", "20s", "--timeout", "5s", "-H", "Connection: close", $"http://{t.Vip}/api/whoami"], TimeSpan.FromSeconds(40));
         try

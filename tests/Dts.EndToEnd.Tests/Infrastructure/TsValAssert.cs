@@ -16,7 +16,7 @@ internal static class TsValAssert
     /// Across the handover (segment <paramref name="handoverIndex"/> is the target's first), no TSval of the target
     /// is below any of the origin's; and no step back anywhere exceeds what the client's PAWS check accepts.
     /// </summary>
-    public static void MonotonicAcrossHandover(IReadOnlyList<Capture.Segment> fromVip, int handoverIndex)
+    public static void MonotonicAcrossHandover(IReadOnlyList<RouterCapture.Segment> fromVip, int handoverIndex)
     {
         var ts = fromVip.Select((s, i) => (s.TsVal, i)).Where(t => t.TsVal is not null).Select(t => (Value: new SeqNum(t.TsVal!.Value), t.i)).ToList();
         var origin = ts.Where(t => t.i < handoverIndex).Select(t => t.Value).ToList();
