@@ -136,6 +136,7 @@ public static class CaptureAudit
         private readonly AuditOptions _options;
         private readonly List<(int Number, int Owner, bool Rst, bool Fin)> _serverFinsAndResets = [];
         private readonly HashSet<int> _flagged = [];
+        private readonly List<Hole> _holes = [];
         private SeqNum? _serverIsn;
         private PhysicalAddress? _synAckMac;
         private SeqNum? _serverSndMax;
@@ -193,10 +194,9 @@ public static class CaptureAudit
             {
                 CheckSynAck(number, mac, seq);
             }
-            else if (!tcp.Reset && _serverSndMax is { } sndMax && seq > sndMax)
+            else if (!tcp.Reset)
             {
-                Flag(number, ViolationKind.SequenceGap,
-                    $"{Who(mac)} sent seq {seq} but the server had sent only up to {sndMax} ({seq - sndMax} bytes the client never saw)");
+                TrackHoles(number, mac, seq, end);
             }
 
             if (!tcp.Reset)
@@ -215,6 +215,13 @@ public static class CaptureAudit
 
         public void Finish()
         {
+            foreach (var opened in _holes.GroupBy(h => h.Packet))
+            {
+                var hole = opened.First();
+                Flag(hole.Packet, ViolationKind.SequenceGap,
+                    $"{Who(hole.Sender)} sent seq {hole.Seq} but the server had sent only up to {hole.SndMax}; {opened.Sum(h => h.End - h.Start)} of the bytes between never appear in the capture");
+            }
+
             int last = Report._owners.Count - 1;
             foreach (var (number, owner, rst, fin) in _serverFinsAndResets.Where(s => s.Owner < last && !_flagged.Contains(s.Number)))
             {
@@ -253,6 +260,44 @@ public static class CaptureAudit
             }
 
             return index;
+        }
+
+        /// <summary>
+        /// Opens a hole when a segment starts beyond everything the server sent before it, and fills holes with the
+        /// bytes of [<paramref name="seq"/>, <paramref name="end"/>). A hole a later segment fills was reordering (a
+        /// veth's queues, a retransmission); one still open at the end is a gap the client never saw filled.
+        /// </summary>
+        private void TrackHoles(int number, PhysicalAddress mac, SeqNum seq, SeqNum end)
+        {
+            if (_serverSndMax is { } sndMax && seq > sndMax)
+            {
+                _holes.Add(new Hole(sndMax, seq, number, mac, sndMax, seq));
+            }
+
+            if (end - seq <= 0)
+            {
+                return;
+            }
+
+            for (int i = _holes.Count - 1; i >= 0; i--)
+            {
+                var hole = _holes[i];
+                if (seq >= hole.End || end <= hole.Start)
+                {
+                    continue;
+                }
+
+                _holes.RemoveAt(i);
+                if (seq > hole.Start)
+                {
+                    _holes.Add(hole with { End = seq });
+                }
+
+                if (end < hole.End)
+                {
+                    _holes.Add(hole with { Start = end });
+                }
+            }
         }
 
         private void CheckSynAck(int number, PhysicalAddress mac, SeqNum seq)
@@ -334,6 +379,9 @@ public static class CaptureAudit
         }
 
         private string Who(PhysicalAddress mac) => Describe(mac, _options.NodeNames);
+
+        /// <summary>Bytes [Start, End) of the server's stream not seen yet, opened at packet Packet (seq Seq past SndMax).</summary>
+        private readonly record struct Hole(SeqNum Start, SeqNum End, int Packet, PhysicalAddress Sender, SeqNum SndMax, SeqNum Seq);
 
         private static SeqNum Max(SeqNum? a, SeqNum b) => a is { } x && x > b ? x : b;
     }

@@ -162,6 +162,21 @@ public sealed class CaptureAuditTests : IDisposable
     }
 
     [Fact]
+    public void ReorderedSegments_HoleFilledLater_IsNoViolation()
+    {
+        var flow = CleanFlow();
+        // The target's response in two segments, the second captured first (a veth's queues reorder).
+        flow[5] = flow[5] with { Seq = 5051, Payload = 50 };
+        flow.Insert(6, new Seg(true, Target, "PA", 5001, 1051, Payload: 50, TsVal: 102));
+        Write(flow);
+
+        var report = CaptureAudit.Run(_file);
+
+        Assert.True(report.Clean, string.Join("\n", report.Violations));
+        Assert.Equal([0L, 100L], report.Flows.Single().PayloadBytesByOwner);
+    }
+
+    [Fact]
     public async Task NoFile_ExitsOneWithAMessage()
     {
         Assert.Equal(1, await CliErrors.RunAsync(() => CaptureCommand.AuditAsync(_file, null, TextWriter.Null, CancellationToken.None)));
