@@ -83,7 +83,7 @@ public sealed class WireRecording : IAsyncDisposable
                 }
                 catch (PcapException ex)
                 {
-                    throw new ArgumentException($"capture filter '{filter}': {ex.Message}", nameof(filter), ex);
+                    throw new ArgumentException($"capture filter '{filter}': {ex.Message}", ex);
                 }
             }
 
@@ -135,8 +135,7 @@ public sealed class WireRecording : IAsyncDisposable
     {
         var pcapInterface = PcapInterface.GetAllPcapInterfaces().FirstOrDefault(i => i.Name == interfaceName)
             ?? throw new ArgumentException(
-                $"no interface '{interfaceName}'" + (networkNamespace is null ? string.Empty : $" in network namespace '{networkNamespace}'"),
-                nameof(interfaceName));
+                $"no interface '{interfaceName}'" + (networkNamespace is null ? string.Empty : $" in network namespace '{networkNamespace}'"));
         var device = new LibPcapLiveDevice(pcapInterface);
         try
         {
