@@ -18,6 +18,7 @@ internal static class CliApplication
         root.Add(DemoCommand.Create());
         root.Add(BenchCommand.Create());
         root.Add(DoctorCommand.Create());
+        root.Add(CaptureCommand.Create());
         return root;
     }
 }

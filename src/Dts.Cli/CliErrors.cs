@@ -13,7 +13,7 @@ internal static class CliErrors
             return await action();
         }
         catch (Exception ex) when (ex is TestbedCommandException or TestbedNodeException or ArgumentException
-            or UnauthorizedAccessException or InvalidOperationException or IOException or LinuxSocketException)
+            or UnauthorizedAccessException or InvalidOperationException or IOException or InvalidDataException or LinuxSocketException)
         {
             await Console.Error.WriteLineAsync("dts: " + ex.Message);
             return 1;

@@ -1,3 +1,4 @@
+using Dts.Capture;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Dts.Core.Handover;
@@ -50,7 +51,7 @@ public abstract class MembershipDrill(ClusterFixture cluster)
     protected ClusterFixture Cluster => cluster;
 
     /// <summary>Failed requests with their wall-clock start (to read next to the node logs) and what the capture saw of their client port.</summary>
-    private protected static string Forensics(IEnumerable<LoadSample> failed, DateTime startedUtc, IReadOnlyList<Capture.Segment>? segments = null) =>
+    private protected static string Forensics(IEnumerable<LoadSample> failed, DateTime startedUtc, IReadOnlyList<RouterCapture.Segment>? segments = null) =>
         string.Join("\n", failed.Take(10).Select(s =>
             $"  {startedUtc + s.Start:HH:mm:ss.fff} (+{s.Start.TotalMilliseconds:0} ms) port {s.ClientPort}: {s.Error}"
             + (segments is null ? "" : string.Concat(segments
@@ -271,7 +272,7 @@ public abstract class MembershipTests(ClusterFixture cluster) : MembershipDrill(
         await WaitSettledAsync(3);
         IReadOnlyList<LoadSample> samples;
         DateTime startedUtc;
-        await using var capture = await Capture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
+        await using var capture = await RouterCapture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
         await using (var load = NewConnectionLoad.Start(t, "/whoami", workers: 4, connectTimeout: ClientConnectTimeout, requestTimeout: TimeSpan.FromSeconds(4)))
         {
             startedUtc = load.StartedUtc;
@@ -367,7 +368,7 @@ public sealed class MembershipStoreTests(MembershipClusterFixture cluster) : Mem
         await WaitSettledAsync(3);
         var bound = TimeSpan.FromSeconds(5);
         var first = 26_000 + (Environment.ProcessId % 100) * 30;
-        await using var capture = await Capture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
+        await using var capture = await RouterCapture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
         var clients = new List<(KeepAliveClient Client, string Node)>();
         try
         {
@@ -392,10 +393,11 @@ public sealed class MembershipStoreTests(MembershipClusterFixture cluster) : Mem
             await WaitSettledAsync(3, TimeSpan.FromSeconds(10));
             await RequestAllAsync(elsewhere, bound, "after n2 took its buckets back");
 
-            var segments = await capture.StopAsync();
+            var report = await capture.AuditAsync();
             var ports = elsewhere.Select(c => c.Client.LocalPort).ToHashSet();
-            var resets = segments.Where(s => s.Rst && ports.Contains(s.Source.Equals(t.Vip) ? s.DestinationPort : s.SourcePort)).ToList();
-            Assert.True(resets.Count == 0, "RST on connections living on other nodes: " + string.Join(", ", resets.Select(s => $"{s.Source}:{s.SourcePort}→{s.DestinationPort} from {s.SourceMac}")));
+            var resets = report.Flows.Where(f => ports.Contains(f.Client.Port) && f.ServerResets + f.ClientResets > 0).ToList();
+            Assert.True(resets.Count == 0, "RST on connections living on other nodes: " + string.Join(", ", resets.Select(f =>
+                $"{f.Name} ({f.ServerResets} from {string.Join("/", f.Owners.Select(m => CaptureAudit.Describe(m)))}, {f.ClientResets} from the client)")));
         }
         finally
         {
@@ -412,7 +414,7 @@ public sealed class MembershipStoreTests(MembershipClusterFixture cluster) : Mem
         var t = Cluster.Testbed;
         await WaitSettledAsync(3);
         var n3 = t.NodeNamespace(3);
-        await using var capture = await Capture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
+        await using var capture = await RouterCapture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
         IReadOnlyList<LoadSample> samples;
         DateTime startedUtc;
         TimeSpan cutAt, healedAt;
@@ -452,12 +454,9 @@ public sealed class MembershipStoreTests(MembershipClusterFixture cluster) : Mem
         }
         var segments = await capture.StopAsync();
 
-        // Every SYN is answered by one node: SYN-ACKs answering the same SYN (same client port, same ACK) come from one MAC.
-        var twice = segments.Where(s => s.Syn && s.Ack && s.Source.Equals(t.Vip))
-            .GroupBy(s => (s.DestinationPort, s.AckNumber))
-            .Where(g => g.Select(s => s.SourceMac).Distinct().Count() > 1)
-            .Select(g => $"port {g.Key.DestinationPort}: {string.Join(", ", g.Select(s => s.SourceMac).Distinct())}")
-            .ToList();
+        // Every SYN is answered by one node: the audit finds no second SYN-ACK (another node, or another ISN) in any flow.
+        var report = await capture.AuditAsync();
+        var twice = report.Violations.Where(v => v.Kind == ViolationKind.SecondSynAck).Select(v => v.ToString()).ToList();
         Assert.True(twice.Count == 0, "SYNs answered by two nodes: " + string.Join("; ", twice));
         // Between n3's fence and the others taking its buckets nobody answers them (a client's SYN retransmission
         // bridges most of it): requests may fail only within the partition's failover bound, never after, nor while

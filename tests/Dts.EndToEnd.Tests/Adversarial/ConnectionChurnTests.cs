@@ -1,3 +1,4 @@
+using Dts.Capture;
 using Dts.EndToEnd.Tests.Infrastructure;
 
 namespace Dts.EndToEnd.Tests.Adversarial;
@@ -14,7 +15,7 @@ public sealed class ConnectionChurnTests(AdversarialNodeLifecycleFixture cluster
     public async Task Wrk64NewConnectionsWithClose_OriginRestarts_NoNodeSendsRst()
     {
         var t = cluster.Testbed;
-        await using var capture = await Capture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
+        await using var capture = await RouterCapture.StartAsync(t, "eth0", $"tcp port {t.Port} and host {t.Vip}");
         var wrk = t.RunInClientAsync("wrk",
             ["-t", "4", "-c", "64", "-d", "20s", "--timeout", "5s", "-H", "Connection: close", $"http://{t.Vip}/api/whoami"], TimeSpan.FromSeconds(40));
         try
@@ -32,11 +33,11 @@ public sealed class ConnectionChurnTests(AdversarialNodeLifecycleFixture cluster
             }
         }
         var result = await wrk;
-        var segments = await capture.StopAsync();
+        var report = await capture.AuditAsync();
 
         Assert.Contains("requests in", result.StandardOutput);
-        var resets = segments.Where(s => s.Rst && s.Source.Equals(t.Vip)).ToList();
-        Assert.True(resets.Count == 0, $"{resets.Count} RST from nodes during the churn: "
-            + string.Join(", ", resets.Take(10).Select(s => $"→{s.DestinationPort} from {s.SourceMac}")) + "\n" + result.StandardOutput);
+        var resets = report.Flows.Where(f => f.ServerResets > 0).ToList();
+        Assert.True(resets.Count == 0, $"{resets.Count} flows with an RST from a node during the churn: "
+            + string.Join(", ", resets.Take(10).Select(f => $"{f.Name} from {string.Join("/", f.Owners.Select(m => CaptureAudit.Describe(m)))}")) + "\n" + result.StandardOutput);
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Net;
+using Dts.Capture;
 using Dts.Core.Packets;
 using SharpPcap;
 using SharpPcap.LibPcap;
@@ -7,10 +7,12 @@ using SharpPcap.LibPcap;
 namespace Dts.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// tcpdump on the router's switch leg: every frame between the nodes and the client passes there, and a
-/// node's frames carry its own MAC, so the capture tells which node sent what. Read back with SharpPcap.
+/// A recording (Dts.Capture's <see cref="WireRecording"/>, SharpPcap) on the router's switch leg: every frame between
+/// the nodes and the client passes there, and a node's frames carry its own MAC, so the capture tells which node sent
+/// what. <see cref="AuditAsync"/> runs the product's audit on it; <see cref="StopAsync"/> also gives the raw segments
+/// for the drills' forensics.
 /// </summary>
-internal sealed class Capture : IAsyncDisposable
+internal sealed class RouterCapture : IAsyncDisposable
 {
     /// <summary>
     /// The testbed's MTU: an IP packet longer than this was never one frame on the wire but segments the receiver's
@@ -19,53 +21,38 @@ internal sealed class Capture : IAsyncDisposable
     /// </summary>
     public const int Mtu = 1500;
 
-    private readonly Process _tcpdump;
-    private readonly string _file;
+    private readonly WireRecording _recording;
+    private readonly Testbed.Testbed _testbed;
+    private bool _stopped;
 
-    private Capture(Process tcpdump, string file)
+    private RouterCapture(WireRecording recording, Testbed.Testbed testbed)
     {
-        _tcpdump = tcpdump;
-        _file = file;
+        _recording = recording;
+        _testbed = testbed;
     }
 
-    public static Task<Capture> StartAsync(Testbed.Testbed testbed, string interfaceName, string filter) =>
+    /// <summary>Frames the kernel dropped from the capture buffer (known once stopped).</summary>
+    public long Dropped => _recording.Dropped;
+
+    /// <summary>The pcap file.</summary>
+    public string File => _recording.OutputPath;
+
+    public static Task<RouterCapture> StartAsync(Testbed.Testbed testbed, string interfaceName, string filter) =>
         StartAsync(testbed, testbed.RouterNamespace, interfaceName, filter);
 
-    public static async Task<Capture> StartAsync(Testbed.Testbed testbed, string namespaceName, string interfaceName, string filter)
+    /// <summary>Starts recording; the interface is open (and frames are kept) when this returns.</summary>
+    public static Task<RouterCapture> StartAsync(Testbed.Testbed testbed, string namespaceName, string interfaceName, string filter)
     {
         var file = Path.Combine(testbed.RunDirectory, $"capture-{Guid.NewGuid():N}.pcap");
-        var start = new ProcessStartInfo("ip", ["netns", "exec", namespaceName, "tcpdump", "-i", interfaceName, "--immediate-mode", "-U", "-n", "-w", file, filter])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        var process = Process.Start(start)!;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (await process.StandardError.ReadLineAsync(cts.Token) is { } line)
-        {
-            if (line.Contains("listening on", StringComparison.Ordinal))
-            {
-                return new Capture(process, file);
-            }
-        }
-        throw new InvalidOperationException("tcpdump did not start");
+        return Task.FromResult(new RouterCapture(WireRecording.Start(interfaceName, file, filter, namespaceName), testbed));
     }
 
-    /// <summary>Stops tcpdump and returns the captured TCP segments in order.</summary>
+    /// <summary>Stops recording and returns the captured TCP segments in order.</summary>
     public async Task<IReadOnlyList<Segment>> StopAsync()
     {
-        await Task.Delay(500); // the last FIN/ACK exchange
-        // SIGINT: tcpdump writes out what it still holds and exits (ip netns exec became tcpdump: same pid).
-        using (var interrupt = Process.Start("kill", ["-INT", _tcpdump.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await interrupt.WaitForExitAsync();
-        }
-        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
-        {
-            await _tcpdump.WaitForExitAsync(cts.Token);
-        }
+        await StopRecordingAsync();
         var segments = new List<Segment>();
-        using var reader = new CaptureFileReaderDevice(_file);
+        using var reader = new CaptureFileReaderDevice(File);
         reader.Open();
         while (reader.GetNextPacket(out var capture) == GetPacketStatus.PacketRead)
         {
@@ -76,6 +63,24 @@ internal sealed class Capture : IAsyncDisposable
             }
         }
         return segments;
+    }
+
+    /// <summary>Stops recording (if not yet) and audits the capture, the testbed's nodes named by MAC.</summary>
+    public async Task<AuditReport> AuditAsync()
+    {
+        await StopRecordingAsync();
+        return CaptureAudit.Run(File, new AuditOptions { NodeNames = await _testbed.NodeMacAddressesAsync(), Mtu = Mtu });
+    }
+
+    private async Task StopRecordingAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+        _stopped = true;
+        await Task.Delay(500); // the last FIN/ACK exchange
+        await _recording.StopAsync();
     }
 
     /// <summary>An Ethernet frame carrying IPv4/TCP, read with Dts.Core's header views.</summary>
@@ -106,13 +111,8 @@ internal sealed class Capture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_tcpdump.HasExited)
-        {
-            _tcpdump.Kill(entireProcessTree: true);
-            await _tcpdump.WaitForExitAsync();
-        }
-        _tcpdump.Dispose();
-        File.Delete(_file);
+        await _recording.DisposeAsync();
+        System.IO.File.Delete(File);
     }
 
     internal sealed record Segment(string SourceMac, IPAddress Source, ushort SourcePort, IPAddress Destination, ushort DestinationPort,
