@@ -85,6 +85,14 @@ public abstract class MembershipDrill(ClusterFixture cluster)
             var stopped = Enumerable.Range(1, t.NodeCount).Where(i => !t.IsEtcdMemberRunning(i)).ToArray();
             await Task.WhenAll(stopped.Select(i => t.StartEtcdMemberAsync(i)));
         }
+        if (active == t.NodeCount)
+        {
+            // Likewise nodes: each drill starts from every node running, whatever the one before did.
+            foreach (var i in Enumerable.Range(1, t.NodeCount).Where(i => !t.IsNodeRunning(i)))
+            {
+                await t.StartNodeAsync(i);
+            }
+        }
         string last = "";
         await WaitUntilAsync(async () =>
         {
@@ -97,9 +105,9 @@ public abstract class MembershipDrill(ClusterFixture cluster)
                     {
                         views.Add(await MembershipAsync(i));
                     }
-                    catch (HttpRequestException)
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                     {
-                        return false; // starting: not serving /dts/stats yet
+                        return false; // starting, or stopping: not serving /dts/stats yet (or no more), or not within 2 s
                     }
                 }
             }

@@ -31,8 +31,7 @@ public sealed class MetricsTests(ClusterFixture cluster)
         long outTotal = 0, inTotal = 0;
         for (var node = 1; node <= t.NodeCount; node++)
         {
-            var stats = await http.GetFromJsonAsync<JsonElement>(t.ManagementUri(node, "/dts/stats"));
-            var metrics = await http.GetStringAsync(t.ManagementUri(node, "/metrics"));
+            var (stats, metrics) = await SnapshotAsync(http, t.ManagementUri(node, "/dts/stats"), t.ManagementUri(node, "/metrics"));
 
             Assert.Equal(stats.GetProperty("handoversOut").GetInt64(), Sum(metrics, "dts_handovers_total", "direction=\"out\"", "result=\"ok\""));
             Assert.Equal(stats.GetProperty("handoversIn").GetInt64(), Sum(metrics, "dts_handovers_total", "direction=\"in\"", "result=\"ok\""));
@@ -46,6 +45,29 @@ public sealed class MetricsTests(ClusterFixture cluster)
             inTotal += stats.GetProperty("handoversIn").GetInt64();
         }
         Assert.True(outTotal >= handedOver && inTotal == outTotal, $"out {outTotal}, in {inTotal}, handed over here {handedOver}");
+    }
+
+    /// <summary>
+    /// <c>/dts/stats</c> and <c>/metrics</c> of one node at one moment: the stats read before and after the metrics must
+    /// agree (an origin counts its handover once the target's answer is back, which may be after the client already
+    /// has its response), within 10 s.
+    /// </summary>
+    private static async Task<(JsonElement Stats, string Metrics)> SnapshotAsync(HttpClient http, Uri stats, Uri metrics)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var before = await http.GetStringAsync(stats);
+            var text = await http.GetStringAsync(metrics);
+            var after = await http.GetStringAsync(stats);
+            var (b, a) = (JsonDocument.Parse(before).RootElement, JsonDocument.Parse(after).RootElement);
+            if ((b.GetProperty("handoversOut").GetInt64(), b.GetProperty("handoversIn").GetInt64())
+                == (a.GetProperty("handoversOut").GetInt64(), a.GetProperty("handoversIn").GetInt64()) || DateTime.UtcNow > deadline)
+            {
+                return (a, text);
+            }
+            await Task.Delay(100);
+        }
     }
 
     [RootFact]

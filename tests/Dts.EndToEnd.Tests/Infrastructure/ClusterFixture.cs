@@ -16,6 +16,9 @@ public class ClusterFixture : IAsyncLifetime
 
     public virtual HandoverMechanism Mechanism => HandoverMechanism.Repair;
 
+    /// <summary>Where the nodes keep their membership (etcd by default, as a deployment does).</summary>
+    protected virtual TestbedMembership Membership => TestbedMembership.Etcd;
+
     /// <summary>Extra configuration for every node, by configuration path (written into its n&lt;i&gt;.json).</summary>
     protected virtual IReadOnlyDictionary<string, string> NodeSettings { get; } = new Dictionary<string, string>();
 
@@ -47,6 +50,7 @@ public class ClusterFixture : IAsyncLifetime
         _testbed = await global::Dts.Testbed.Testbed.UpAsync(new TestbedOptions
         {
             Mechanism = Mechanism,
+            Membership = Membership,
             NodeCommand = sample.Command,
             NodeWorkingDirectory = sample.WorkingDirectory,
             NodeSettings = TracingSettings.Concat(NodeSettings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
