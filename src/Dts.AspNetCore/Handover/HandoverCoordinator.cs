@@ -55,7 +55,7 @@ internal sealed partial class HandoverCoordinator(
         var view = membership.View;
         if (!view.IsAvailable(decision.NodeId!))
         {
-            telemetry.HandoverFailed(mechanism.Kind, TargetNotMember);
+            telemetry.HandoverFailed(mechanism.Kind, connection.Flow, decision.NodeId!, TargetNotMember);
             Log.TargetNotMember(logger, connection.Flow, decision.NodeId!, view.Revision);
             return HandoverResult.Failed(TargetNotMember);
         }
@@ -118,7 +118,7 @@ internal sealed partial class HandoverCoordinator(
             phases.Lap("checkpoint", ref mark, time);
             if (info.State != TcpSocketState.Established)
             {
-                return Abort(flow, $"TCP state {info.State} at the checkpoint");
+                return Abort(flow, decision.NodeId!, $"TCP state {info.State} at the checkpoint");
             }
 
             // 4. The unconsumed stream: every byte the client sent that this node's app did not answer — what the
@@ -128,7 +128,7 @@ internal sealed partial class HandoverCoordinator(
             recorder.RecordUpTo(inUserSpace);
             if (!await WaitForRecorderAsync(recorder, inUserSpace, cancellationToken).ConfigureAwait(false))
             {
-                return Abort(flow, $"recorded {recorder.Observed} bytes, the socket delivered {inUserSpace}");
+                return Abort(flow, decision.NodeId!, $"recorded {recorder.Observed} bytes, the socket delivered {inUserSpace}");
             }
             checkpoint = checkpoint with { RecvQueue = Concat(recorder.Recorded.Span[..checked((int)inUserSpace)], checkpoint.RecvQueue.Span) };
             var offer = new HandoverOffer(handoverId, _self, mechanism.Kind, flow, mechanism.Capture(connection, checkpoint), time.GetUtcNow());
@@ -141,7 +141,7 @@ internal sealed partial class HandoverCoordinator(
             applied = answer.Applied;
             if (!applied)
             {
-                return Abort(flow, answer.Reason);
+                return Abort(flow, decision.NodeId!, answer.Reason);
             }
 
             // 6. The target owns the flow: silence Kestrel's output and put the socket back in repair mode, so its
@@ -164,7 +164,7 @@ internal sealed partial class HandoverCoordinator(
         }
         catch (Exception ex) when (!applied)
         {
-            return Abort(flow, ex.GetType().Name + ": " + ex.Message);
+            return Abort(flow, decision.NodeId!, ex.GetType().Name + ": " + ex.Message);
         }
         finally
         {
@@ -257,10 +257,10 @@ internal sealed partial class HandoverCoordinator(
     }
 
     /// <summary>The origin keeps the connection: the socket is live (it is frozen only around the checkpoint), the flow's segments pass again.</summary>
-    private HandoverResult Abort(FlowKey flow, string reason)
+    private HandoverResult Abort(FlowKey flow, string target, string reason)
     {
         flows.RemoveHandedOut(flow);
-        telemetry.HandoverFailed(mechanism.Kind, reason);
+        telemetry.HandoverFailed(mechanism.Kind, flow, target, reason);
         Log.HandoverFailed(logger, flow, reason);
         return HandoverResult.Failed(reason);
     }
