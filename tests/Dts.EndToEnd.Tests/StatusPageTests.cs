@@ -43,6 +43,14 @@ public sealed partial class StatusPageTests(ClusterFixture cluster, ITestOutputH
         Assert.NotNull(loaded);
         Assert.Equal(200, loaded.Status);
         Assert.StartsWith("text/html", await loaded.HeaderValueAsync("content-type"), StringComparison.Ordinal);
+        // The browser may load nothing from anywhere else, and fetch only from the node.
+        var csp = await loaded.HeaderValueAsync("content-security-policy");
+        Assert.Contains("default-src 'none'", csp, StringComparison.Ordinal);
+        Assert.Contains("connect-src 'self'", csp, StringComparison.Ordinal);
+        using (var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, pageUri)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, head.StatusCode);
+        }
         await Expect(page.Locator("#live")).ToHaveClassAsync("ok", new() { Timeout = (float)CatchUp.TotalMilliseconds });
 
         // With the page open: requests to /api/** (served by n3) until n1, the page's node, handed some over.
