@@ -68,7 +68,7 @@ public sealed partial class StatusPageTests(ClusterFixture cluster, ITestOutputH
         Assert.True(handedOver > 0, $"{t.NodeId(node)} handed no request over\n" + cluster.Logs());
 
         // The page, loaded before the traffic, shows the counters after it without a reload.
-        var stats = await PageMatchesStatsAsync(page, http, statsUri);
+        var stats = await PageMatchesStatsAsync(page, http, statsUri, minimumHandoversOut: before + handedOver);
 
         Assert.Equal(t.NodeId(node), stats.GetProperty("node").GetString());
         Assert.True(stats.GetProperty("handoversOut").GetInt64() >= before + handedOver, $"handoversOut {stats.GetProperty("handoversOut")}, before {before}, handed over {handedOver}");
@@ -95,17 +95,23 @@ public sealed partial class StatusPageTests(ClusterFixture cluster, ITestOutputH
     }
 
     /// <summary>
-    /// Waits (bounded by <see cref="CatchUp"/>) until the page shows the counters, members and buckets of one
-    /// <c>/dts/stats</c> response fetched while it is shown, and returns that response. The counters can still move
-    /// just after the traffic (an origin counts a handover once the target answered), so a response the page never
-    /// caught up with is fetched again.
+    /// Waits (bounded by <see cref="CatchUp"/>) until <c>/dts/stats</c> counts at least
+    /// <paramref name="minimumHandoversOut"/> handovers out (the origin counts one when the target's answer reaches
+    /// it, which can be just after the client got its response) and the page shows the counters, members and buckets
+    /// of one response fetched while it is shown; returns that response. A response the page never caught up with
+    /// (the counters moved on) is fetched again.
     /// </summary>
-    private static async Task<JsonElement> PageMatchesStatsAsync(IPage page, HttpClient http, Uri statsUri)
+    private static async Task<JsonElement> PageMatchesStatsAsync(IPage page, HttpClient http, Uri statsUri, long minimumHandoversOut)
     {
         var deadline = DateTime.UtcNow + CatchUp;
         while (true)
         {
             var stats = await http.GetFromJsonAsync<JsonElement>(statsUri);
+            if (stats.GetProperty("handoversOut").GetInt64() < minimumHandoversOut && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+                continue;
+            }
             try
             {
                 await ExpectPageShowsAsync(page, stats, new() { Timeout = 3000 });
