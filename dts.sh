@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 readonly DTS_DLL=src/Dts.Cli/bin/Release/net10.0/dts.dll
 readonly PACKAGES=(iproute2 nftables iptables libnftables1 libnetfilter-queue1 libpcap0.8 curl wrk tcpdump etcd-server etcd-client
-                   nginx-light gcc libc6-dev ca-certificates procps)
+                   nginx-light gcc libc6-dev ca-certificates procps chromium)
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 die() { echo "dts.sh: $*" >&2; exit 1; }

@@ -1,4 +1,5 @@
 using Dts.AspNetCore.Mechanisms;
+using Dts.AspNetCore.Telemetry;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 
@@ -9,9 +10,10 @@ namespace Dts.AspNetCore.Connections;
 /// the node's own address passes untouched; on one to the VIP it wraps the transport so
 /// that the bytes read before the dispatch decision are recorded and the output can be silenced, and
 /// attaches <see cref="DtsConnectionFeature"/>. A connection that arrived by handover carries
-/// <see cref="AdoptedConnectionInfo"/> (<see cref="HandoverArrivals"/>) and is served as it is.
+/// <see cref="AdoptedConnectionInfo"/> (<see cref="HandoverArrivals"/>) and is served as it is. Every connection to
+/// the VIP counts in <see cref="DtsTelemetry"/>'s active flows while Kestrel runs it.
 /// </summary>
-internal sealed class DtsConnectionMiddleware(ConnectionDelegate next, DtsOptions options, IHandoverMechanism mechanism)
+internal sealed class DtsConnectionMiddleware(ConnectionDelegate next, DtsOptions options, IHandoverMechanism mechanism, DtsTelemetry telemetry)
 {
     private readonly System.Net.IPAddress _vip = System.Net.IPAddress.Parse(options.Vip);
 
@@ -46,6 +48,19 @@ internal sealed class DtsConnectionMiddleware(ConnectionDelegate next, DtsOption
         };
         context.Features.Set(feature);
         context.Features.Set<IDtsHandoverFeature>(feature);
-        return next(context);
+        return RunCountedAsync(context);
+    }
+
+    private async Task RunCountedAsync(ConnectionContext context)
+    {
+        telemetry.FlowOpened();
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            telemetry.FlowClosed();
+        }
     }
 }

@@ -67,7 +67,7 @@ internal sealed partial class HandoverCoordinator(
         var view = membership.View;
         if (!view.IsAvailable(decision.NodeId!))
         {
-            telemetry.HandoverFailed(mechanism.Kind, TargetNotMember);
+            telemetry.HandoverFailed(mechanism.Kind, connection.Flow, decision.NodeId!, TargetNotMember);
             Log.TargetNotMember(logger, connection.Flow, decision.NodeId!, view.Revision);
             if (activity is not null)
             {
@@ -127,7 +127,7 @@ internal sealed partial class HandoverCoordinator(
             phases.Lap("checkpoint", ref mark, time);
             if (state != TcpSocketState.Established)
             {
-                return Abort(flow, $"TCP state {state} at the checkpoint", activity, phases);
+                return Abort(flow, decision.NodeId!, $"TCP state {state} at the checkpoint", activity, phases);
             }
 
             // 4. The unconsumed stream: every byte the client sent that this node's app did not answer — what the
@@ -137,7 +137,7 @@ internal sealed partial class HandoverCoordinator(
             recorder.RecordUpTo(inUserSpace);
             if (!await WaitForRecorderAsync(recorder, inUserSpace, cancellationToken).ConfigureAwait(false))
             {
-                return Abort(flow, $"recorded {recorder.Observed} bytes, the socket delivered {inUserSpace}", activity, phases);
+                return Abort(flow, decision.NodeId!, $"recorded {recorder.Observed} bytes, the socket delivered {inUserSpace}", activity, phases);
             }
             checkpoint = checkpoint with { RecvQueue = Concat(recorder.Recorded.Span[..checked((int)inUserSpace)], checkpoint.RecvQueue.Span) };
             var (traceParent, traceState) = DtsTracing.ContextOf(activity);
@@ -152,7 +152,7 @@ internal sealed partial class HandoverCoordinator(
             applied = answer.Applied;
             if (!applied)
             {
-                return Abort(flow, answer.Reason, activity, phases);
+                return Abort(flow, decision.NodeId!, answer.Reason, activity, phases);
             }
 
             // 6. The target owns the flow: silence Kestrel's output and put the socket back in repair mode, so its
@@ -180,7 +180,7 @@ internal sealed partial class HandoverCoordinator(
         }
         catch (Exception ex) when (!applied)
         {
-            return Abort(flow, ex.GetType().Name + ": " + ex.Message, activity, phases);
+            return Abort(flow, decision.NodeId!, ex.GetType().Name + ": " + ex.Message, activity, phases);
         }
         finally
         {
@@ -299,7 +299,7 @@ internal sealed partial class HandoverCoordinator(
 
     /// <summary>The origin keeps the connection: the socket is live (it is frozen only around the checkpoint), the flow's segments pass again.</summary>
     /// <param name="activity">The handover's span, if recorded: marked failed (status Error, the reason) with the phases that ran.</param>
-    private HandoverResult Abort(FlowKey flow, string reason, Activity? activity, in HandoverPhases phases)
+    private HandoverResult Abort(FlowKey flow, string target, string reason, Activity? activity, in HandoverPhases phases)
     {
         if (activity is not null)
         {
@@ -308,7 +308,7 @@ internal sealed partial class HandoverCoordinator(
             DtsTracing.AddPhases(activity, phases, new DateTimeOffset(activity.StartTimeUtc) - phases[0].Duration);
         }
         flows.RemoveHandedOut(flow);
-        telemetry.HandoverFailed(mechanism.Kind, reason);
+        telemetry.HandoverFailed(mechanism.Kind, flow, target, reason);
         Log.HandoverFailed(logger, flow, reason);
         return HandoverResult.Failed(reason);
     }

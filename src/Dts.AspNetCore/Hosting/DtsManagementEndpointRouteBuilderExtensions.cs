@@ -20,7 +20,9 @@ namespace Microsoft.AspNetCore.Builder;
 public static class DtsManagementEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the route group <c>/dts</c> on the management endpoint: <c>GET /dts/health</c> (the app's health checks,
+    /// Maps the route group <c>/dts</c> on the management endpoint: <c>GET /dts/</c> (and HEAD; the live status page: the
+    /// cluster, handover and fallback rates, phase latencies, live flows and recent handover failures, from
+    /// <c>/dts/stats</c> every second; one self-contained HTML page), <c>GET /dts/health</c> (the app's health checks,
     /// DTS's among them — <c>AddHealthChecks().AddDts()</c> — as JSON with every check's status, description and
     /// data; 200 while the node serves, Healthy or Degraded, 503 when Unhealthy), <c>GET /dts/stats</c>
     /// (<see cref="Dts.Core.Telemetry.DtsStats"/> as JSON, with the membership view and bucket table under
@@ -39,6 +41,7 @@ public static class DtsManagementEndpointRouteBuilderExtensions
         {
             return group;
         }
+        group.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], DtsStatusPage.Get);
         group.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = DtsHealthResponseWriter.WriteAsync });
         group.MapGet("/peers", async (ControlChannel channel, CancellationToken ct) => Results.Json(await channel.PingPeersAsync(ct)));
         group.MapGet("/stats", (DtsTelemetry telemetry, IHandoverMechanism mechanism, IClusterMembership membership, BucketTable buckets, IOptions<DtsOptions> o) =>

@@ -124,7 +124,8 @@ public static class DtsServiceCollectionExtensions
         {
             listen.Protocols = HttpProtocols.Http1;
             var mechanism = listen.ApplicationServices.GetRequiredService<IHandoverMechanism>();
-            listen.Use(next => new DtsConnectionMiddleware(next, options, mechanism).OnConnectionAsync);
+            var telemetry = listen.ApplicationServices.GetRequiredService<DtsTelemetry>();
+            listen.Use(next => new DtsConnectionMiddleware(next, options, mechanism, telemetry).OnConnectionAsync);
         });
         // The operators' endpoints (MapDtsManagement, RequireDtsManagement): the unicast address only, never the VIP.
         kestrel.Listen(unicast, options.ManagementPort, listen =>

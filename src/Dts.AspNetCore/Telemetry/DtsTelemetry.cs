@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using Dts.Core.Telemetry;
 using Dts.Core.Handover;
+using Dts.Core.Tcp;
 using Microsoft.Extensions.Options;
 
 namespace Dts.AspNetCore.Telemetry;
@@ -18,19 +19,27 @@ internal sealed class DtsTelemetry
     private readonly Counter<long> _served;
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _phase;
+    private readonly UpDownCounter<long> _flowsActive;
     private readonly string _node;
-    private long _servedCount, _handedOut, _handedIn, _failed, _fallbackCount, _rejected, _adoptedServed;
+    private readonly TimeProvider _time;
+    private readonly HandoverFailureLog _recentFailures = new();
+    private long _servedCount, _handedOut, _handedIn, _failed, _fallbackCount, _rejected, _adoptedServed, _activeFlows;
 
     [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "IMeterFactory owns the Meter it creates and disposes it with the service provider.")]
-    public DtsTelemetry(IMeterFactory meters, IOptions<DtsOptions> options)
+    /// <param name="meters">Creates the <c>Dts</c> meter.</param>
+    /// <param name="options">The node's id.</param>
+    /// <param name="time">The clock of <see cref="DtsHandoverFailure.Time"/>; <see cref="TimeProvider.System"/> when null.</param>
+    public DtsTelemetry(IMeterFactory meters, IOptions<DtsOptions> options, TimeProvider? time = null)
     {
         _node = options.Value.NodeId;
+        _time = time ?? TimeProvider.System;
         var meter = meters.Create("Dts");
         _handovers = meter.CreateCounter<long>("dts.handovers", "{handover}", "Handovers by direction (out, in), result (ok, failed) and mechanism (Repair, Splice).");
         _fallbacks = meter.CreateCounter<long>("dts.fallbacks", "{request}", "Requests served by a fallback (proxy, local, reject) instead of a handover.");
         _served = meter.CreateCounter<long>("dts.requests.served", "{request}", "Requests this node's app served.");
         _duration = meter.CreateHistogram<double>("dts.handover.duration", "s", "Origin-side duration of a successful handover.", tags: null, DurationBuckets);
         _phase = meter.CreateHistogram<double>("dts.handover.phase.duration", "s", "Duration of one handover phase (HandoverPhases lists them), tagged with phase and side (origin, target).", tags: null, DurationBuckets);
+        _flowsActive = meter.CreateUpDownCounter<long>("dts.flows.active", "{connection}", "The VIP's TCP connections open on this node: accepted here or taken in by handover.");
     }
 
     /// <summary>
@@ -94,12 +103,34 @@ internal sealed class DtsTelemetry
         }
     }
 
-    public void HandoverFailed(HandoverMechanism mechanism, string reason)
+    /// <summary>A handover of <paramref name="flow"/> to <paramref name="target"/> this node originated failed (the origin keeps the connection): counted and kept among the recent failures.</summary>
+    public void HandoverFailed(HandoverMechanism mechanism, FlowKey flow, string target, string reason)
     {
         Interlocked.Increment(ref _failed);
+        _recentFailures.Add(new DtsHandoverFailure(_time.GetUtcNow(), flow.ToString(), target, reason));
         if (_handovers.Enabled)
         {
             _handovers.Add(1, new("direction", "out"), new("result", "failed"), new("mechanism", mechanism.ToString()));
+        }
+    }
+
+    /// <summary>A connection to the VIP opened on this node (accepted here or adopted); <see cref="FlowClosed"/> when it ends.</summary>
+    public void FlowOpened()
+    {
+        Interlocked.Increment(ref _activeFlows);
+        if (_flowsActive.Enabled)
+        {
+            _flowsActive.Add(1);
+        }
+    }
+
+    /// <summary>A connection <see cref="FlowOpened"/> counted ended (closed, or handed over to another node).</summary>
+    public void FlowClosed()
+    {
+        Interlocked.Decrement(ref _activeFlows);
+        if (_flowsActive.Enabled)
+        {
+            _flowsActive.Add(-1);
         }
     }
 
@@ -158,5 +189,7 @@ internal sealed class DtsTelemetry
         PhaseSnapshot())
     {
         PhaseCoverage = Coverage.Where(c => c.Value.Count > 0).ToDictionary(c => c.Key, c => c.Value.Quantile(0.5)),
+        ActiveFlows = Interlocked.Read(ref _activeFlows),
+        RecentFailures = _recentFailures.Snapshot(),
     };
 }

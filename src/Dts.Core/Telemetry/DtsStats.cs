@@ -29,6 +29,18 @@ public sealed record DtsStats(
     /// phases (<see cref="Phases"/>) cover; absent for a side with no handover yet.
     /// </summary>
     public IReadOnlyDictionary<string, double>? PhaseCoverage { get; init; }
+
+    /// <summary>The VIP's TCP connections open on this node now: accepted here or taken in by handover (<c>dts.flows.active</c>).</summary>
+    public long ActiveFlows { get; init; }
+
+    /// <summary>
+    /// The last handovers this node originated that failed, newest first: at most
+    /// <see cref="RecentFailuresCapacity"/>; empty when none failed since the node started.
+    /// </summary>
+    public IReadOnlyList<DtsHandoverFailure> RecentFailures { get; init; } = [];
+
+    /// <summary>How many failures <see cref="RecentFailures"/> keeps (the oldest goes first).</summary>
+    public const int RecentFailuresCapacity = 20;
 }
 
 /// <summary>p50/p99 (µs) and sample count of one handover phase.</summary>

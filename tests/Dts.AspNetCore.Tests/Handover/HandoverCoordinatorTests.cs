@@ -65,7 +65,10 @@ public sealed class HandoverCoordinatorTests : IDisposable
         var result = await _coordinator.TryHandOverAsync(NewRequest(), pair.Connection, Decision("n2"), CancellationToken.None);
 
         Assert.Equal((HandoverStatus.Failed, HandoverCoordinator.TargetNotMember), (result.Status, result.Reason));
-        Assert.Equal(1, _telemetry.Snapshot().HandoverFailures);
+        var stats = _telemetry.Snapshot();
+        Assert.Equal(1, stats.HandoverFailures);
+        var failure = Assert.Single(stats.RecentFailures);
+        Assert.Equal((pair.Connection.Flow.ToString(), "n2", HandoverCoordinator.TargetNotMember), (failure.Flow, failure.Target, failure.Reason));
         Assert.False(pair.Connection.HandedOut);
     }
 

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
+using System.Net;
 using Dts.AspNetCore.Telemetry;
 using Dts.Core.Handover;
+using Dts.Core.Tcp;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -36,7 +38,7 @@ public sealed class DtsTelemetryTests : IDisposable
 
         telemetry.HandoverCompleted(HandoverMechanism.Splice, default, TimeSpan.Zero);
         telemetry.HandoverReceived(HandoverMechanism.Splice, default, TimeSpan.Zero);
-        telemetry.HandoverFailed(HandoverMechanism.Repair, "refused");
+        telemetry.HandoverFailed(HandoverMechanism.Repair, Flow(40000), "n2", "refused");
 
         Assert.Equal(["out/ok/Splice", "in/ok/Splice", "out/failed/Repair"], seen);
     }
@@ -78,6 +80,47 @@ public sealed class DtsTelemetryTests : IDisposable
         Assert.Equal(TimeSpan.FromMicroseconds(Enumerable.Range(1, HandoverPhases.Capacity).Sum()), phases.Sum);
         Assert.Throws<ArgumentOutOfRangeException>(() => phases[HandoverPhases.Capacity]);
     }
+
+    [Fact]
+    public void Snapshot_RecentFailures_TheLastTwentyNewestFirstWithFlowTargetAndReason()
+    {
+        var telemetry = new DtsTelemetry(_services.GetRequiredService<IMeterFactory>(), Options.Create(new DtsOptions { NodeId = "n1" }));
+        var before = TimeProvider.System.GetUtcNow();
+        var failures = Dts.Core.Telemetry.DtsStats.RecentFailuresCapacity + 5;
+        for (var i = 0; i < failures; i++)
+        {
+            telemetry.HandoverFailed(HandoverMechanism.Repair, Flow(40000 + i), $"n{2 + (i % 2)}", $"reason {i}");
+        }
+        var after = TimeProvider.System.GetUtcNow();
+
+        var stats = telemetry.Snapshot();
+
+        Assert.Equal(failures, stats.HandoverFailures);
+        Assert.Equal(Dts.Core.Telemetry.DtsStats.RecentFailuresCapacity, stats.RecentFailures.Count);
+        var newest = stats.RecentFailures[0];
+        Assert.Equal($"reason {failures - 1}", newest.Reason);
+        Assert.Equal(Flow(40000 + failures - 1).ToString(), newest.Flow);
+        Assert.Equal($"n{2 + ((failures - 1) % 2)}", newest.Target);
+        Assert.InRange(newest.Time, before, after);
+        Assert.Equal("reason 5", stats.RecentFailures[^1].Reason);
+    }
+
+    [Fact]
+    public void Snapshot_ActiveFlows_OpenedMinusClosed()
+    {
+        var telemetry = new DtsTelemetry(_services.GetRequiredService<IMeterFactory>(), Options.Create(new DtsOptions { NodeId = "n1" }));
+
+        telemetry.FlowOpened();
+        telemetry.FlowOpened();
+        telemetry.FlowOpened();
+        telemetry.FlowClosed();
+
+        Assert.Equal(2, telemetry.Snapshot().ActiveFlows);
+        Assert.Empty(telemetry.Snapshot().RecentFailures);
+    }
+
+    private static FlowKey Flow(int clientPort) =>
+        new(new IPEndPoint(IPAddress.Parse("10.0.0.2"), clientPort), new IPEndPoint(IPAddress.Parse("10.0.0.100"), 80));
 
     public void Dispose() => _services.Dispose();
 }
