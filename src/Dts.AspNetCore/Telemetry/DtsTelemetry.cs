@@ -25,10 +25,10 @@ internal sealed class DtsTelemetry
     private readonly HandoverFailureLog _recentFailures = new();
     private long _servedCount, _handedOut, _handedIn, _failed, _fallbackCount, _rejected, _adoptedServed, _activeFlows;
 
-    [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "IMeterFactory owns the Meter it creates and disposes it with the service provider.")]
     /// <param name="meters">Creates the <c>Dts</c> meter.</param>
     /// <param name="options">The node's id.</param>
     /// <param name="time">The clock of <see cref="DtsHandoverFailure.Time"/>; <see cref="TimeProvider.System"/> when null.</param>
+    [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "IMeterFactory owns the Meter it creates and disposes it with the service provider.")]
     public DtsTelemetry(IMeterFactory meters, IOptions<DtsOptions> options, TimeProvider? time = null)
     {
         _node = options.Value.NodeId;
