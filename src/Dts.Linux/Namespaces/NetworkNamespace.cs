@@ -43,18 +43,7 @@ public sealed class NetworkNamespace : IDisposable
             throw LinuxSocketException.FromLastError(() => $"open({path})");
         }
 
-        var ns = new NetworkNamespace(name, new SafeFdHandle(fd));
-        try
-        {
-            ns._entered.Task.GetAwaiter().GetResult();
-        }
-        catch
-        {
-            ns.Dispose();
-            throw;
-        }
-
-        return ns;
+        return Entered(new NetworkNamespace(name, new SafeFdHandle(fd)));
     }
 
     /// <summary>
@@ -67,7 +56,12 @@ public sealed class NetworkNamespace : IDisposable
     public static NetworkNamespace CreatePrivate(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var ns = new NetworkNamespace(name, null);
+        return Entered(new NetworkNamespace(name, null));
+    }
+
+    /// <summary>Waits until <paramref name="ns"/>'s thread entered it; disposes it and rethrows when that failed.</summary>
+    private static NetworkNamespace Entered(NetworkNamespace ns)
+    {
         try
         {
             ns._entered.Task.GetAwaiter().GetResult();

@@ -44,22 +44,7 @@ public static partial class TcpRepair
             uint tsVal = (uint)SocketOption.GetInt32(socket, IPPROTO_TCP, TCP_TIMESTAMP, "getsockopt(TCP_TIMESTAMP)");
             SocketOption.Get(socket, IPPROTO_TCP, TCP_REPAIR_WINDOW, out TcpRepairWindow window, "getsockopt(TCP_REPAIR_WINDOW)");
 
-            bool wscale = (info.Options & TcpInfoOptions.WindowScale) != 0;
-            return new TcpRepairState
-            {
-                SendSeq = new SeqNum(sendSeq),
-                RecvSeq = new SeqNum(recvSeq),
-                SendQueue = sendQueue,
-                RecvQueue = recvQueue,
-                Mss = (ushort)mss,
-                WindowScaling = wscale,
-                SndWscale = wscale ? info.SndWscale : (byte)0,
-                RcvWscale = wscale ? info.RcvWscale : (byte)0,
-                SackPermitted = (info.Options & TcpInfoOptions.Sack) != 0,
-                Timestamps = (info.Options & TcpInfoOptions.Timestamps) != 0,
-                TsVal = tsVal,
-                Window = window,
-            };
+            return State(info, new SeqNum(sendSeq), new SeqNum(recvSeq), sendQueue, recvQueue, (ushort)mss, tsVal, window);
         }
         catch
         {
@@ -67,6 +52,29 @@ public static partial class TcpRepair
             TrySetTcpOption(socket, TCP_REPAIR_QUEUE, TCP_NO_QUEUE);
             throw;
         }
+    }
+
+    /// <summary>A checkpoint's state: the given sequence numbers, queues, MSS, TSval and window, and the options and window
+    /// scales negotiated in the handshake as <paramref name="info"/> reports them.</summary>
+    private static TcpRepairState State(in TcpInfo info, SeqNum sendSeq, SeqNum recvSeq, ReadOnlyMemory<byte> sendQueue,
+        ReadOnlyMemory<byte> recvQueue, ushort mss, uint tsVal, TcpRepairWindow window)
+    {
+        bool wscale = (info.Options & TcpInfoOptions.WindowScale) != 0;
+        return new TcpRepairState
+        {
+            SendSeq = sendSeq,
+            RecvSeq = recvSeq,
+            SendQueue = sendQueue,
+            RecvQueue = recvQueue,
+            Mss = mss,
+            WindowScaling = wscale,
+            SndWscale = wscale ? info.SndWscale : (byte)0,
+            RcvWscale = wscale ? info.RcvWscale : (byte)0,
+            SackPermitted = (info.Options & TcpInfoOptions.Sack) != 0,
+            Timestamps = (info.Options & TcpInfoOptions.Timestamps) != 0,
+            TsVal = tsVal,
+            Window = window,
+        };
     }
 
     private static void SelectQueue(SafeHandle socket, int queue, string name) =>

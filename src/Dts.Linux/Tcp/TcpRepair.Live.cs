@@ -93,29 +93,15 @@ public static partial class TcpRepair
         }
 
         bytesReceived = info.BytesReceived;
-        bool wscale = (info.Options & TcpInfoOptions.WindowScale) != 0;
-        return new TcpRepairState
+        var window = new TcpRepairWindow
         {
-            SendSeq = anchor.SendStart + (uint)info.BytesAcked,
-            RecvSeq = new SeqNum(recvSeq),
-            SendQueue = ReadOnlyMemory<byte>.Empty,
-            RecvQueue = recvQueue,
-            Mss = anchor.MssClamp,
-            WindowScaling = wscale,
-            SndWscale = wscale ? info.SndWscale : (byte)0,
-            RcvWscale = wscale ? info.RcvWscale : (byte)0,
-            SackPermitted = (info.Options & TcpInfoOptions.Sack) != 0,
-            Timestamps = (info.Options & TcpInfoOptions.Timestamps) != 0,
-            TsVal = tsVal,
-            Window = new TcpRepairWindow
-            {
-                snd_wl1 = recvSeq - 1,
-                snd_wnd = info.SndWnd,
-                max_window = info.SndWnd,
-                rcv_wnd = info.RcvWnd,
-                rcv_wup = recvSeq,
-            },
+            snd_wl1 = recvSeq - 1,
+            snd_wnd = info.SndWnd,
+            max_window = info.SndWnd,
+            rcv_wnd = info.RcvWnd,
+            rcv_wup = recvSeq,
         };
+        return State(info, anchor.SendStart + (uint)info.BytesAcked, new SeqNum(recvSeq), ReadOnlyMemory<byte>.Empty, recvQueue, anchor.MssClamp, tsVal, window);
     }
 
     /// <summary>
