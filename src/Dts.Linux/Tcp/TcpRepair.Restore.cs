@@ -102,10 +102,14 @@ public static partial class TcpRepair
         Span<tcp_repair_opt> opts = stackalloc tcp_repair_opt[4];
         int n = 0;
         opts[n++] = new tcp_repair_opt { opt_code = TCPOPT_MSS, opt_val = state.Mss };
-        if (state.WindowScaling)
+        // Always: without it the restored socket keeps the rcv_wscale tcp_connect_init() chose for its own SYN and scales
+        // the windows it offers by it, while a peer that negotiated no window scaling (RFC 7323 §2.2) reads them
+        // unscaled — 64-byte windows, a stalled upload. Shifts of 0 are the unscaled windows.
+        opts[n++] = new tcp_repair_opt
         {
-            opts[n++] = new tcp_repair_opt { opt_code = TCPOPT_WINDOW, opt_val = state.SndWscale | ((uint)state.RcvWscale << 16) };
-        }
+            opt_code = TCPOPT_WINDOW,
+            opt_val = state.WindowScaling ? state.SndWscale | ((uint)state.RcvWscale << 16) : 0,
+        };
 
         if (state.SackPermitted)
         {

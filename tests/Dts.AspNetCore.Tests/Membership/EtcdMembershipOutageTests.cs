@@ -18,6 +18,8 @@ public sealed class EtcdMembershipOutageTests(ITestOutputHelper output)
         await using var n2 = await MembershipNode.StartAsync("n2", etcd.Endpoint, "/dts/", peers);
         await n1.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(1), "n1 sees both");
         var before = n1.View;
+        // A renewal that was merely slow before the kill (a loaded machine) may have been waived already: count from here.
+        var waivedBefore = new[] { n1, n2 }.ToDictionary(n => n, n => n.Logger.Count(EventIds.MembershipFenceWaived));
 
         etcd.Kill();
         var noticed = await n1.WaitAsync(v => !v.StoreReachable, TimeSpan.FromSeconds(1.5), "n1 notices the store is gone");
@@ -30,7 +32,7 @@ public sealed class EtcdMembershipOutageTests(ITestOutputHelper output)
             Assert.False(n.View.StoreReachable);
             Assert.Equal(["n1", "n2"], n.View.ActiveIds); // static stability: the last view
             Assert.Equal(1, n.Logger.Count(EventIds.MembershipStoreUnreachable)); // once per transition, not per attempt
-            Assert.Equal(1, n.Logger.Count(EventIds.MembershipFenceWaived));
+            Assert.Equal(1, n.Logger.Count(EventIds.MembershipFenceWaived) - waivedBefore[n]);
         }
         Assert.Equal(before.Revision, n1.View.Revision);
         Assert.Contains($"revision {before.Revision}", n1.Logger.Entries.First(e => e.Id.Id == EventIds.MembershipStoreUnreachable).Message, StringComparison.Ordinal);
@@ -72,6 +74,8 @@ public sealed class EtcdMembershipOutageTests(ITestOutputHelper output)
         // etcd losing its members one after another: the peer's member (a leader that has just lost its quorum) renewed
         // it once more after n1's member was gone, then stopped answering. No lease can expire without a quorum.
         peers.Answer = new PeerStoreContact(TimeSpan.FromMilliseconds(200), Renewing: false, Fenced: false);
+        // A renewal that was merely slow before the kill (a loaded machine) may have been waived already: count from here.
+        var waivedBefore = n1.Logger.Count(EventIds.MembershipFenceWaived);
 
         etcd.Kill();
         await Task.Delay(Ttl + TimeSpan.FromSeconds(1)); // past n1's deadline − margin and its lease deadline
@@ -81,7 +85,7 @@ public sealed class EtcdMembershipOutageTests(ITestOutputHelper output)
             output.WriteLine($"n1 {e.Level} {e.Id.Id}: {e.Message}");
         }
         Assert.DoesNotContain(n1.Views, v => v.View.Fenced);
-        Assert.Equal(1, n1.Logger.Count(EventIds.MembershipFenceWaived));
+        Assert.Equal(1, n1.Logger.Count(EventIds.MembershipFenceWaived) - waivedBefore);
         Assert.Equal(["n1", "n2"], n1.View.ActiveIds);
     }
 

@@ -183,8 +183,9 @@ public abstract class LiveCheckpointWindowTests(ClusterFixture cluster)
     /// <summary>
     /// A client without window scaling (net.ipv4.tcp_window_scaling=0 in its namespace: its SYN has no wscale option)
     /// uploads after the handover: the target must offer windows the client reads unscaled. (Repair restores the socket
-    /// without TCPOPT_WINDOW, and the rcv_wscale tcp_connect_init chose stays: it offers 64..96-byte windows and the
-    /// upload stalls. Splice refuses some of these handovers: "the injected bytes were not acknowledged".)
+    /// with TCPOPT_WINDOW 0/0 since this test found it restoring without, when the rcv_wscale tcp_connect_init chose
+    /// stayed: 64..96-byte windows and a stalled upload. Splice refuses some of these handovers: "the injected bytes
+    /// were not acknowledged".)
     /// </summary>
     [RootFact]
     public async Task ClientWithoutWindowScaling_UploadAfterHandover_EchoedWithoutStall()
@@ -218,7 +219,10 @@ public abstract class LiveCheckpointWindowTests(ClusterFixture cluster)
                 return (Port: port, Response: await client.ReadResponseAsync(cts.Token), Elapsed: watch.Elapsed);
             }));
 
-            var wrong = results.Where(r => r.Response.Status != 200 || r.Response.Origin is null
+            // Splice refuses some of these handovers ("the injected bytes were not acknowledged", README: Current limits):
+            // its uploads must arrive whole, handed over or by the fallback; Repair's are handed over.
+            var mustHandOver = cluster.Mechanism == HandoverMechanism.Repair;
+            var wrong = results.Where(r => r.Response.Status != 200 || (mustHandOver && r.Response.Origin is null)
                 || Encoding.ASCII.GetString(r.Response.Body) != expected).ToList();
             Assert.True(wrong.Count == 0, $"{wrong.Count}/{results.Length} uploads from a client without window scaling not handed over and echoed:\n"
                 + string.Join('\n', wrong.Select(r => $"port {r.Port}: {r.Response.Status} from {r.Response.Node} (origin {r.Response.Origin}), "
