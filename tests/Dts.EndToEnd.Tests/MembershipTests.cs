@@ -237,6 +237,7 @@ public abstract class MembershipTests(ClusterFixture cluster) : MembershipDrill(
         var ports = Enumerable.Range(first, 20).ToArray();
         int fromN2 = ports.First(p => FlowOwner.Owner(t.ClientAddress, (ushort)p, t.Options.HashSeed, owners) == "n2");
         int fromN1 = ports.First(p => FlowOwner.Owner(t.ClientAddress, (ushort)p, t.Options.HashSeed, owners) == "n1");
+        int uploadFromN1 = ports.Where(p => FlowOwner.Owner(t.ClientAddress, (ushort)p, t.Options.HashSeed, owners) == "n1").Skip(1).First();
         // The drill is about handed-over flows: a transfer the origin proxied dies with it, rightly.
         await WaitHandingOverAsync(owners, ["n2", "n1"], "/api/whoami", first - 4_000); // below the ephemeral range and the drill's ports
         const long DownloadBytes = 48L << 20;
@@ -248,7 +249,7 @@ public abstract class MembershipTests(ClusterFixture cluster) : MembershipDrill(
         // drill takes on this machine (curl's fixed rate once let a transfer finish before a slow rejoin).
         var rejoined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var downloads = new[] { SlowedDownloadAsync(t, fromN2, $"/api/bytes/{DownloadBytes}", rejoined.Task), SlowedDownloadAsync(t, fromN1, $"/api/bytes/{DownloadBytes}", rejoined.Task) };
-        var uploadTask = SlowedUploadAsync(t, fromN1 + 1, "/api/echo", upload, rejoined.Task);
+        var uploadTask = SlowedUploadAsync(t, uploadFromN1, "/api/echo", upload, rejoined.Task); // a port of its own (fromN1 + 1 may be fromN2)
 
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         await t.KillNodeAsync(2);

@@ -16,7 +16,8 @@ public sealed class EtcdMembershipOutageTests(ITestOutputHelper output)
         var peers = new TestPeers(); // each peer answers with its real store contact
         await using var n1 = await MembershipNode.StartAsync("n1", etcd.Endpoint, "/dts/", peers);
         await using var n2 = await MembershipNode.StartAsync("n2", etcd.Endpoint, "/dts/", peers);
-        await n1.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(1), "n1 sees both");
+        await n1.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(5), "n1 sees both");
+        await n2.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(5), "n2 sees both"); // its own view too, before the store goes
         var before = n1.View;
         // A renewal that was merely slow before the kill (a loaded machine) may have been waived already: count from here.
         var waivedBefore = new[] { n1, n2 }.ToDictionary(n => n, n => n.Logger.Count(EventIds.MembershipFenceWaived));
@@ -45,7 +46,8 @@ public sealed class EtcdMembershipOutageTests(ITestOutputHelper output)
         var peers = new TestPeers();
         await using var n1 = await MembershipNode.StartAsync("n1", etcd.Endpoint, "/dts/", peers);
         await using var n2 = await MembershipNode.StartAsync("n2", etcd.Endpoint, "/dts/", peers);
-        await n1.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(1), "n1 sees both");
+        await n1.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(5), "n1 sees both");
+        await n2.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(5), "n2 sees both"); // its own view too, before the store goes
         // Only n1 lost etcd (a partition): its peer still renews, so it will see n1's lease expire.
         peers.Answer = new PeerStoreContact(TimeSpan.FromMilliseconds(200), Renewing: true, Fenced: false);
 
@@ -70,7 +72,8 @@ public sealed class EtcdMembershipOutageTests(ITestOutputHelper output)
         var peers = new TestPeers();
         await using var n1 = await MembershipNode.StartAsync("n1", etcd.Endpoint, "/dts/", peers);
         await using var n2 = await MembershipNode.StartAsync("n2", etcd.Endpoint, "/dts/", peers);
-        await n1.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(1), "n1 sees both");
+        await n1.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(5), "n1 sees both");
+        await n2.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(5), "n2 sees both"); // its own view too, before the store goes
         // etcd losing its members one after another: the peer's member (a leader that has just lost its quorum) renewed
         // it once more after n1's member was gone, then stopped answering. No lease can expire without a quorum.
         peers.Answer = new PeerStoreContact(TimeSpan.FromMilliseconds(200), Renewing: false, Fenced: false);
@@ -96,7 +99,8 @@ public sealed class EtcdMembershipOutageTests(ITestOutputHelper output)
         var peers = new TestPeers();
         await using var n1 = await MembershipNode.StartAsync("n1", etcd.Endpoint, "/dts/", peers);
         await using var n2 = await MembershipNode.StartAsync("n2", etcd.Endpoint, "/dts/", peers);
-        await n1.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(1), "n1 sees both");
+        await n1.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(5), "n1 sees both");
+        await n2.WaitAsync(v => v.ActiveIds.Count == 2, TimeSpan.FromSeconds(5), "n2 sees both"); // its own view too, before the store goes
         peers.Reachable = false; // a member that doesn't answer may still reach etcd
 
         etcd.Kill();
