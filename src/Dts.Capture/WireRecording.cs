@@ -21,6 +21,9 @@ public sealed class WireRecording : IAsyncDisposable
     /// </summary>
     private const int KernelBufferBytes = 64 << 20;
 
+    /// <summary>libpcap's MAXIMUM_SNAPLEN (bytes): every frame whole, GSO and GRO frames of up to 64 KiB included.</summary>
+    private const int MaximumSnaplen = 262144;
+
     private readonly LibPcapLiveDevice _device;
     private readonly CaptureFileWriterDevice _writer;
     private readonly Thread _thread;
@@ -51,7 +54,7 @@ public sealed class WireRecording : IAsyncDisposable
     /// <summary>
     /// Opens <paramref name="interfaceName"/> (in <paramref name="networkNamespace"/>, a name under /run/netns or a
     /// path, when given), applies the BPF <paramref name="filter"/> (tcpdump's syntax) and starts writing
-    /// <paramref name="outputPath"/> (created or truncated). Frames are captured whole (snaplen 65535 bytes), in
+    /// <paramref name="outputPath"/> (created or truncated). Frames are captured whole (snaplen 262144 bytes, libpcap's maximum: a GSO frame of a 65535-byte IPv4 packet plus its Ethernet header exceeds 65535, and a truncated frame read as a sequence gap), in
     /// immediate mode, not promiscuous.
     /// </summary>
     /// <exception cref="ArgumentException">No interface of that name (in that namespace), or the filter does not compile.</exception>
@@ -88,7 +91,7 @@ public sealed class WireRecording : IAsyncDisposable
             }
 
             writer = new CaptureFileWriterDevice(outputPath, FileMode.Create);
-            writer.Open(new DeviceConfiguration { LinkLayerType = device.LinkType, Snaplen = 65535 });
+            writer.Open(new DeviceConfiguration { LinkLayerType = device.LinkType, Snaplen = MaximumSnaplen });
             var recording = new WireRecording(device, writer, outputPath);
             recording._thread.Start();
             return recording;
@@ -144,7 +147,7 @@ public sealed class WireRecording : IAsyncDisposable
                 Mode = DeviceModes.None,
                 ReadTimeout = ReadTimeoutMilliseconds,
                 Immediate = true,
-                Snaplen = 65535,
+                Snaplen = MaximumSnaplen,
                 BufferSize = KernelBufferBytes,
             });
         }

@@ -43,10 +43,10 @@ public sealed class FrozenTargetTests(LocalFallbackFixture cluster)
         var t = cluster.Testbed;
         var body = SampleContent.Upload(1 << 20);
         var expected = $"{Convert.ToHexStringLower(SHA256.HashData(body))} {body.Length}\n";
-        var ports = PortsNotOwnedByN3(30_000, 8);
+        var ports = TargetN3.PortsNotOwned(cluster, 30_000, 8);
         var failuresBefore = await cluster.SumAsync("handoverFailures");
 
-        var replies = await WhileN3FrozenAsync(() => Task.WhenAll(ports.Select(async (port, i) =>
+        var replies = await TargetN3.WhileFrozenAsync(cluster, 38_000, () => Task.WhenAll(ports.Select(async (port, i) =>
         {
             using var raw = await RawClient.ConnectAsync(t, TimeSpan.FromSeconds(5), port);
             using var cts = new CancellationTokenSource(Bound);
@@ -73,9 +73,9 @@ public sealed class FrozenTargetTests(LocalFallbackFixture cluster)
     {
         var t = cluster.Testbed;
         var echo = Convert.ToHexStringLower(SHA256.HashData("abcde"u8)) + " 5\n";
-        var ports = PortsNotOwnedByN3(34_000, 8);
+        var ports = TargetN3.PortsNotOwned(cluster, 34_000, 8);
 
-        var replies = await WhileN3FrozenAsync(() => Task.WhenAll(ports.Select(async (port, i) =>
+        var replies = await TargetN3.WhileFrozenAsync(cluster, 38_000, () => Task.WhenAll(ports.Select(async (port, i) =>
         {
             using var raw = await RawClient.ConnectAsync(t, TimeSpan.FromSeconds(5), port);
             if (i % 2 == 0)
@@ -100,47 +100,5 @@ public sealed class FrozenTargetTests(LocalFallbackFixture cluster)
             || (r.Pipelined && !r.Reply.EndsWith(echo, StringComparison.Ordinal))).ToList();
         Assert.True(wrong.Count == 0, $"{wrong.Count}/{replies.Length} connections not answered in full by their origin:\n"
             + string.Join('\n', wrong.Select(r => $"port {r.Port}: {r.Reply[..Math.Min(r.Reply.Length, 200)]}")) + "\n" + cluster.Logs());
-    }
-
-    /// <summary><paramref name="count"/> client ports from a random window at <paramref name="from"/> that n3 does not own.</summary>
-    private int[] PortsNotOwnedByN3(int from, int count) =>
-        Enumerable.Range(from + Random.Shared.Next(3_000), 1_000).Where(p => cluster.Testbed.OwnerIndex(p) != 2).Take(count).ToArray();
-
-    /// <summary>
-    /// Freezes n3 for <paramref name="run"/>, once handovers to it work (after an earlier freeze n3 rejoins the
-    /// membership and the origins' circuit to it closes again; until then nothing is handed over, nothing tried).
-    /// </summary>
-    private async Task<T> WhileN3FrozenAsync<T>(Func<Task<T>> run)
-    {
-        var t = cluster.Testbed;
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            using var raw = await RawClient.ConnectAsync(t, TimeSpan.FromSeconds(5), PortsNotOwnedByN3(38_000, 1)[0]);
-            await raw.SendAsync("GET /api/whoami HTTP/1.1\r\nHost: vip\r\nConnection: close\r\n\r\n");
-            var reply = Encoding.Latin1.GetString(await raw.ReadToEndAsync(TimeSpan.FromSeconds(5)));
-            if (KeepAliveClient.Header(reply, "X-Dts-Origin") is not null)
-            {
-                break;
-            }
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "handovers to n3 do not work (before freezing it)\n" + cluster.Logs());
-            await Task.Delay(250);
-        }
-        var pid = cluster.Testbed.NodeProcessId(3)!.Value.ToString(CultureInfo.InvariantCulture);
-        await SignalAsync("-STOP", pid);
-        try
-        {
-            return await run();
-        }
-        finally
-        {
-            await SignalAsync("-CONT", pid);
-        }
-    }
-
-    private static async Task SignalAsync(string signal, string pid)
-    {
-        using var kill = Process.Start("kill", [signal, pid])!;
-        await kill.WaitForExitAsync();
     }
 }

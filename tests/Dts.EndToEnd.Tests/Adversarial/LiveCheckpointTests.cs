@@ -14,6 +14,9 @@ public sealed class SpliceLocalFallbackFixture : ClusterFixture
 {
     public override HandoverMechanism Mechanism => HandoverMechanism.Splice;
 
+    // As LocalFallbackFixture: a frozen target that is still a member.
+    protected override Dts.Testbed.TestbedMembership Membership => Dts.Testbed.TestbedMembership.Static;
+
     protected override IReadOnlyDictionary<string, string> NodeSettings { get; } = new Dictionary<string, string>
     {
         ["ReverseProxy:Routes:api:Metadata:Dts.Fallback"] = "Local",
@@ -41,10 +44,10 @@ public abstract class LiveCheckpointFrozenTargetTests(ClusterFixture cluster)
     {
         var t = cluster.Testbed;
         int[] sizes = [1 << 10, 1 << 16, 1 << 20, 1 << 24];
-        var ports = PortsNotOwnedByN3(40_000, sizes.Length * 2);
+        var ports = TargetN3.PortsNotOwned(cluster, 40_000, sizes.Length * 2);
         var failuresBefore = await cluster.SumAsync("handoverFailures");
 
-        var replies = await WhileN3FrozenAsync(() => Task.WhenAll(ports.Select(async (port, i) =>
+        var replies = await TargetN3.WhileFrozenAsync(cluster, 48_000, () => Task.WhenAll(ports.Select(async (port, i) =>
         {
             var body = SampleContent.Upload(sizes[i % sizes.Length]);
             var expected = $"{Convert.ToHexStringLower(SHA256.HashData(body))} {body.Length}\n";
@@ -71,11 +74,11 @@ public abstract class LiveCheckpointFrozenTargetTests(ClusterFixture cluster)
     {
         var t = cluster.Testbed;
         const long download = 16 << 20;
-        var ports = PortsNotOwnedByN3(44_000, 4);
+        var ports = TargetN3.PortsNotOwned(cluster, 44_000, 4);
         var body = SampleContent.Upload(256 << 10);
         var expectedEcho = $"{Convert.ToHexStringLower(SHA256.HashData(body))} {body.Length}\n";
 
-        var results = await WhileN3FrozenAsync(() => Task.WhenAll(ports.Select(async port =>
+        var results = await TargetN3.WhileFrozenAsync(cluster, 48_000, () => Task.WhenAll(ports.Select(async port =>
         {
             using var socket = await RawClient.ConnectSocketAsync(t, TimeSpan.FromSeconds(5), port);
             using var client = new KeepAliveClientOver(socket);
@@ -97,44 +100,6 @@ public abstract class LiveCheckpointFrozenTargetTests(ClusterFixture cluster)
             + string.Join('\n', wrong.Select(r => $"port {r.Port}: echo {r.Echo.Status} from {r.Echo.Node} '{Encoding.ASCII.GetString(r.Echo.Body).Trim()}', "
                 + $"download {r.Download.Status} {r.Download.Body.Length} bytes in {r.Download.Error ?? "full"} after {r.Elapsed.TotalSeconds:F1} s")) + "\n" + cluster.Logs());
     }
-
-    private int[] PortsNotOwnedByN3(int from, int count) =>
-        Enumerable.Range(from + Random.Shared.Next(3_000), 1_000).Where(p => cluster.Testbed.OwnerIndex(p) != 2).Take(count).ToArray();
-
-    /// <summary>Freezes n3 for <paramref name="run"/>, once handovers to it work (see FrozenTargetTests).</summary>
-    private async Task<T> WhileN3FrozenAsync<T>(Func<Task<T>> run)
-    {
-        var t = cluster.Testbed;
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            using var raw = await RawClient.ConnectAsync(t, TimeSpan.FromSeconds(5), PortsNotOwnedByN3(48_000, 1)[0]);
-            await raw.SendAsync("GET /api/whoami HTTP/1.1\r\nHost: vip\r\nConnection: close\r\n\r\n");
-            var reply = Encoding.Latin1.GetString(await raw.ReadToEndAsync(TimeSpan.FromSeconds(5)));
-            if (KeepAliveClient.Header(reply, "X-Dts-Origin") is not null)
-            {
-                break;
-            }
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "handovers to n3 do not work (before freezing it)\n" + cluster.Logs());
-            await Task.Delay(250);
-        }
-        var pid = t.NodeProcessId(3)!.Value.ToString(CultureInfo.InvariantCulture);
-        await SignalAsync("-STOP", pid);
-        try
-        {
-            return await run();
-        }
-        finally
-        {
-            await SignalAsync("-CONT", pid);
-        }
-    }
-
-    private static async Task SignalAsync(string signal, string pid)
-    {
-        using var kill = Process.Start("kill", [signal, pid])!;
-        await kill.WaitForExitAsync();
-    }
 }
 
 [Collection(LocalFallbackCollection.Name)]
@@ -154,7 +119,7 @@ public abstract class LiveCheckpointWindowTests(ClusterFixture cluster)
     {
         var t = cluster.Testbed;
         const long download = 4 << 20;
-        await HandoversToN3.WorkAsync(cluster, 58_000);
+        await TargetN3.HandingOverAsync(cluster, 58_000);
         var ports = Enumerable.Range(50_000 + Random.Shared.Next(3_000), 1_000).Where(p => t.OwnerIndex(p) != 2).Take(4).ToArray();
         var expected = SampleContent.Sha256Hex(download);
 
@@ -194,7 +159,7 @@ public abstract class LiveCheckpointWindowTests(ClusterFixture cluster)
         var body = SampleContent.Upload(1 << 20);
         var expected = $"{Convert.ToHexStringLower(SHA256.HashData(body))} {body.Length}\n";
         var ports = Enumerable.Range(53_000 + Random.Shared.Next(3_000), 1_000).Where(p => t.OwnerIndex(p) != 2).Take(4).ToArray();
-        await HandoversToN3.WorkAsync(cluster, 58_000);
+        await TargetN3.HandingOverAsync(cluster, 58_000);
         await ClientWindowScalingAsync(false);
         try
         {
@@ -353,27 +318,3 @@ internal sealed class KeepAliveClientOver(Socket socket, int readSize = 65536) :
 
     public void Dispose() => _pending.Dispose();
 }
-
-/// <summary>Waits until a connection from a client port n1 or n2 owns is handed over to n3 (the testbed's buckets settled, n3's circuit closed).</summary>
-internal static class HandoversToN3
-{
-    public static async Task WorkAsync(ClusterFixture cluster, int fromPort)
-    {
-        var t = cluster.Testbed;
-        var watch = Stopwatch.StartNew();
-        var ports = Enumerable.Range(fromPort + Random.Shared.Next(1_000), 1_000).Where(p => t.OwnerIndex(p) != 2).ToArray();
-        for (var i = 0; ; i++)
-        {
-            using var raw = await RawClient.ConnectAsync(t, TimeSpan.FromSeconds(5), ports[i % ports.Length]);
-            await raw.SendAsync("GET /api/whoami HTTP/1.1\r\nHost: vip\r\nConnection: close\r\n\r\n");
-            var reply = Encoding.Latin1.GetString(await raw.ReadToEndAsync(TimeSpan.FromSeconds(5)));
-            if (KeepAliveClient.Header(reply, "X-Dts-Origin") is not null)
-            {
-                return;
-            }
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "handovers to n3 do not work\n" + cluster.Logs());
-            await Task.Delay(250);
-        }
-    }
-}
-
